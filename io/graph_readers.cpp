@@ -1,0 +1,160 @@
+#include "io/graph_readers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "io/matrix_market.hpp"
+#include "io/text_scanner.hpp"
+
+namespace distgae {
+namespace {
+
+constexpr std::string_view kHdf5Magic = "\x89HDF\r\n\x1a\n";
+// Data lines read before the edge vector is sized from their average length.
+constexpr long long kLinesBeforeReserve = 4096;
+
+// Parses one node id of the line `lines` last returned.
+GlobalId parse_node_id(std::string_view token, const LineReader& lines,
+                       const EdgeListOptions& options) {
+  GlobalId id = 0;
+  const ParseStatus status = parse_int64(token, id);
+  if (status == ParseStatus::not_a_number) {
+    throw InputError(
+        at_line(lines.path(), lines.line_number(),
+                fmt::format("expected an integer node id, got {}", quote_token(token))));
+  }
+  if (status == ParseStatus::out_of_range) {
+    throw InputError(
+        at_line(lines.path(), lines.line_number(),
+                fmt::format("node id {} does not fit in a 64-bit integer", quote_token(token))));
+  }
+  if (options.id_bound && (id < 0 || id >= *options.id_bound)) {
+    throw InputError(at_line(lines.path(), lines.line_number(),
+                             fmt::format("node id {} outside [0, {})", id, *options.id_bound)));
+  }
+  return id;
+}
+
+// Parses a data line "u v [w]" into `graph`.
+void parse_edge_line(std::string_view line, const LineReader& lines, const EdgeListOptions& options,
+                     RawGraph& graph) {
+  std::string_view rest = line;
+  const std::string_view first = next_token(rest);
+  const std::string_view second = next_token(rest);
+  const std::string_view weight = next_token(rest);
+  if (second.empty()) {
+    throw InputError(at_line(lines.path(), lines.line_number(),
+                             "expected two node ids 'u v [weight]', got one column"));
+  }
+  if (!next_token(rest).empty()) {
+    throw InputError(at_line(lines.path(), lines.line_number(),
+                             "expected 'u v [weight]', got more than three columns"));
+  }
+  const GlobalId u = parse_node_id(first, lines, options);
+  const GlobalId v = parse_node_id(second, lines, options);
+  if (!weight.empty()) {
+    // Ignored, but a column that is not a number means the file is not what we think it is.
+    double value = 0.0;
+    if (parse_double(weight, value) == ParseStatus::not_a_number) {
+      throw InputError(at_line(lines.path(), lines.line_number(),
+                               fmt::format("expected a numeric weight in the third column, got {}",
+                                           quote_token(weight))));
+    }
+    ++graph.weighted_lines;
+  }
+  graph.edges.push_back(NodePair{u, v});
+}
+
+// Sizes `edges` for the whole file from the average length of the lines read so far: growing a
+// vector of hundreds of millions of edges step by step copies it and faults in fresh pages
+// each time.
+void reserve_for_whole_file(const LineReader& lines, std::vector<NodePair>& edges) {
+  std::error_code error;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(lines.path(), error);
+  if (error || lines.bytes_consumed() == 0) return;
+  // At least 4: the shortest edge line is "1 2\n"; this bounds the reservation if the sample
+  // happened to be mostly blank lines.
+  const double bytes_per_line = std::max(
+      4.0, static_cast<double>(lines.bytes_consumed()) / static_cast<double>(lines.line_number()));
+  edges.reserve(static_cast<std::size_t>(static_cast<double>(file_bytes) / bytes_per_line * 1.05));
+}
+
+void warn_weights_ignored(const RawGraph& graph) {
+  if (graph.weighted_lines == 0) return;
+  log::warning("{}: {} of {} lines have a third (weight) column; edge weights are ignored",
+               graph.source_path, graph.weighted_lines, graph.data_lines);
+}
+
+}  // namespace
+
+RawGraph read_edge_list(const std::string& path, const EdgeListOptions& options) {
+  RawGraph graph;
+  graph.source_path = path;
+  LineReader lines(path);
+  std::string_view line;
+  while (lines.next(line)) {
+    line = skip_blanks(line);
+    if (line.empty() || line.front() == '#' || line.front() == '%') continue;
+    ++graph.data_lines;
+    parse_edge_line(line, lines, options, graph);
+    if (graph.data_lines == kLinesBeforeReserve) reserve_for_whole_file(lines, graph.edges);
+  }
+  if (graph.edges.empty()) {
+    throw InputError(at_file(path, "no edges (only comments and blank lines)"));
+  }
+  warn_weights_ignored(graph);
+  return graph;
+}
+
+RawGraph read_matrix_market_graph(const std::string& path) {
+  MatrixMarketReader reader(path);
+  const MatrixMarketHeader& header = reader.header();
+  if (header.rows != header.cols) {
+    throw InputError(at_file(path, fmt::format("a graph's matrix must be square, got {} x {}",
+                                               header.rows, header.cols)));
+  }
+  RawGraph graph;
+  graph.source_path = path;
+  graph.declared_num_nodes = header.rows;
+  graph.edges.reserve(reader.reservable_entries());
+  long long non_unit_values = 0;
+  reader.for_each_entry([&](const MatrixMarketEntry& entry) {
+    if (entry.value == 0.0) return;
+    if (entry.value != 1.0) ++non_unit_values;
+    graph.edges.push_back(NodePair{entry.row, entry.col});
+  });
+  graph.data_lines = reader.data_lines();
+  // Every value of a real or integer matrix is a weight, and all of them are dropped.
+  if (header.field != MatrixMarketField::pattern) graph.weighted_lines = graph.data_lines;
+  if (graph.edges.empty()) {
+    throw InputError(at_file(path, "no edges (the matrix has no non-zero entry)"));
+  }
+  if (non_unit_values > 0) {
+    log::warning("{}: {} entries have values other than 0 and 1; edge weights are ignored", path,
+                 non_unit_values);
+  }
+  return graph;
+}
+
+RawGraph read_graph(const std::string& path, const EdgeListOptions& options) {
+  const std::string prefix = read_file_prefix(path, 32);
+  if (prefix.starts_with(kHdf5Magic)) {
+    throw InputError(at_file(path,
+                             "is an HDF5 file; graphs are read from edge lists ('u v' "
+                             "lines) or MatrixMarket files"));
+  }
+  if (!has_matrix_market_banner(prefix)) return read_edge_list(path, options);
+  RawGraph graph = read_matrix_market_graph(path);
+  if (options.id_bound && *graph.declared_num_nodes > *options.id_bound) {
+    throw InputError(at_file(path, fmt::format("the matrix has {} rows but node ids must lie in "
+                                               "[0, {})",
+                                               *graph.declared_num_nodes, *options.id_bound)));
+  }
+  return graph;
+}
+
+}  // namespace distgae

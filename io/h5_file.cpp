@@ -1,0 +1,186 @@
+#include "io/h5_file.hpp"
+
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace distgae {
+
+H5Handle& H5Handle::operator=(H5Handle&& other) noexcept {
+  if (this != &other) {
+    reset();
+    id_ = other.id_;
+    closer_ = other.closer_;
+    other.id_ = -1;
+  }
+  return *this;
+}
+
+void H5Handle::reset() {
+  if (id_ >= 0 && closer_ != nullptr) closer_(id_);
+  id_ = -1;
+}
+
+void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+H5File::H5File(std::string path, Mode mode) : path_(std::move(path)) {
+  silence_hdf5_errors();
+  if (mode == Mode::kCreate) {
+    file_ = H5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file_.valid()) fail_write("cannot create the file");
+    return;
+  }
+  // H5Fis_hdf5 tells "not HDF5 / truncated" apart from "missing".
+  if (H5Fis_hdf5(path_.c_str()) <= 0) {
+    fail_read("not a readable HDF5 file (missing, truncated or another format)");
+  }
+  file_ = H5Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file_.valid()) fail_read("not a readable HDF5 file");
+}
+
+void H5File::fail_read(const std::string& what) const { throw InputError(at_file(path_, what)); }
+
+void H5File::fail_write(const std::string& what) const {
+  throw std::runtime_error(at_file(path_, what));
+}
+
+bool H5File::exists(const std::string& object) const {
+  if (object == "/" || object.empty()) return true;
+  // Check each path component so a missing parent group is "absent", not an error.
+  std::size_t pos = 0;
+  while (true) {
+    pos = object.find('/', pos + 1);
+    const std::string prefix = object.substr(0, pos);
+    if (!prefix.empty() && prefix != "/" && H5Lexists(file_.get(), prefix.c_str(), H5P_DEFAULT) <= 0)
+      return false;
+    if (pos == std::string::npos) return true;
+  }
+}
+
+std::vector<hsize_t> H5File::shape(const std::string& dataset) const {
+  if (!exists(dataset)) fail_read("dataset '" + dataset + "' is missing");
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!set.valid()) fail_read("'" + dataset + "' is not a readable dataset");
+  H5Handle space(H5Dget_space(set.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) fail_read("dataset '" + dataset + "' has an unreadable shape");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+void H5File::check_rank(const std::string& dataset, const std::vector<hsize_t>& dims,
+                        int expected_rank) const {
+  if (expected_rank > 0 && static_cast<int>(dims.size()) != expected_rank) {
+    fail_read("dataset '" + dataset + "' has " + std::to_string(dims.size()) +
+              " dimensions, expected " + std::to_string(expected_rank));
+  }
+}
+
+void H5File::write_raw(const std::string& dataset, hid_t type, const void* data,
+                       std::size_t count, const std::vector<hsize_t>& dims) {
+  hsize_t expected = 1;
+  for (hsize_t d : dims) expected *= d;
+  if (expected != count) fail_write("dataset '" + dataset + "': shape does not match its data");
+  H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  H5Handle link_props(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(link_props.get(), 1);
+  H5Handle set(H5Dcreate2(file_.get(), dataset.c_str(), type, space.get(), link_props.get(),
+                          H5P_DEFAULT, H5P_DEFAULT),
+               H5Dclose);
+  if (!set.valid()) fail_write("cannot create dataset '" + dataset + "'");
+  if (count > 0 && H5Dwrite(set.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+    fail_write("cannot write dataset '" + dataset + "'");
+  }
+}
+
+void H5File::read_raw(const std::string& dataset, hid_t type, void* data,
+                      std::size_t count) const {
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");
+  if (count > 0 && H5Dread(set.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+    fail_read("cannot read dataset '" + dataset + "' (damaged file or wrong type)");
+  }
+}
+
+void H5File::write_attribute_raw(const std::string& object, const std::string& name, hid_t type,
+                                 const void* value) {
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type, space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose);
+  if (!attr.valid() || H5Awrite(attr.get(), type, value) < 0) {
+    fail_write("cannot write attribute '" + name + "' of '" + object + "'");
+  }
+}
+
+void H5File::write_attribute(const std::string& object, const std::string& name,
+                             const std::string& value) {
+  // Fixed-length, null-terminated UTF-8: h5py returns str/bytes, MATLAB and h5dump print it.
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), value.size() + 1);
+  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
+                                  space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose);
+  if (!attr.valid() || H5Awrite(attr.get(), type.get(), value.c_str()) < 0) {
+    fail_write("cannot write attribute '" + name + "' of '" + object + "'");
+  }
+}
+
+H5Handle H5File::open_attribute(const std::string& object, const std::string& name) const {
+  if (!exists(object) ||
+      H5Aexists_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) {
+    fail_read("attribute '" + name + "' of '" + object + "' is missing");
+  }
+  H5Handle attr(H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT,
+                                H5P_DEFAULT),
+                H5Aclose);
+  if (!attr.valid()) fail_read("cannot open attribute '" + name + "' of '" + object + "'");
+  return attr;
+}
+
+void H5File::read_attribute_raw(const std::string& object, const std::string& name, hid_t type,
+                                void* value) const {
+  H5Handle attr = open_attribute(object, name);
+  H5Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1 || H5Aread(attr.get(), type, value) < 0) {
+    fail_read("attribute '" + name + "' of '" + object + "' is not a readable scalar");
+  }
+}
+
+std::string H5File::read_string_attribute(const std::string& object,
+                                          const std::string& name) const {
+  H5Handle attr = open_attribute(object, name);
+  H5Handle stored(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(stored.get()) != H5T_STRING) {
+    fail_read("attribute '" + name + "' of '" + object + "' is not a string");
+  }
+  if (H5Tis_variable_str(stored.get()) > 0) {
+    char* text = nullptr;
+    H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5Tget_cset(stored.get()));  // HDF5 converts no character sets
+    if (H5Aread(attr.get(), type.get(), &text) < 0 || text == nullptr) {
+      fail_read("attribute '" + name + "' of '" + object + "' is unreadable");
+    }
+    std::string value(text);
+    H5free_memory(text);
+    return value;
+  }
+  const std::size_t size = H5Tget_size(stored.get());
+  std::string buffer(size, '\0');
+  // Read with the stored type itself: HDF5 converts no character sets or paddings for us.
+  if (H5Aread(attr.get(), stored.get(), buffer.data()) < 0) {
+    fail_read("attribute '" + name + "' of '" + object + "' is unreadable");
+  }
+  return buffer.substr(0, buffer.find('\0'));
+}
+
+void H5File::flush() {
+  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail_write("cannot flush");
+}
+
+}  // namespace distgae

@@ -1,0 +1,125 @@
+// RAII wrappers over the HDF5 C API: one class owns each hid_t. Every failure throws with the
+// file and object named; read failures are InputError (a damaged or foreign file is bad input),
+// write failures are std::runtime_error.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace distgae {
+
+// Owns one HDF5 identifier and closes it with the matching H5*close.
+class H5Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  H5Handle() = default;
+  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  H5Handle(H5Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = -1; }
+  H5Handle& operator=(H5Handle&& other) noexcept;
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+  ~H5Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = -1;
+  Closer closer_ = nullptr;
+};
+
+template <class T>
+hid_t h5_native_type() {
+  if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
+  else static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
+}
+
+// Stops HDF5 from printing its error stack to stderr: we report errors ourselves, in one line.
+void silence_hdf5_errors();
+
+class H5File {
+ public:
+  enum class Mode { kRead, kCreate };
+  H5File(std::string path, Mode mode);
+
+  const std::string& path() const { return path_; }
+  hid_t id() const { return file_.get(); }
+  bool exists(const std::string& object) const;
+  std::vector<hsize_t> shape(const std::string& dataset) const;
+
+  // Writes a dataset; `dims` default to {values.size()}. Parent groups are created as needed.
+  template <class T>
+  void write(const std::string& dataset, std::span<const T> values,
+             std::vector<hsize_t> dims = {}) {
+    if (dims.empty()) dims = {static_cast<hsize_t>(values.size())};
+    write_raw(dataset, h5_native_type<T>(), values.data(), values.size(), dims);
+  }
+  template <class T>
+  void write(const std::string& dataset, const std::vector<T>& values,
+             std::vector<hsize_t> dims = {}) {
+    write(dataset, std::span<const T>(values), std::move(dims));
+  }
+
+  // Reads a whole dataset, converted to T. `expected_rank` (when > 0) is checked.
+  template <class T>
+  std::vector<T> read(const std::string& dataset, int expected_rank = 0) const {
+    const std::vector<hsize_t> dims = shape(dataset);
+    check_rank(dataset, dims, expected_rank);
+    std::size_t count = 1;
+    for (hsize_t d : dims) count *= static_cast<std::size_t>(d);
+    std::vector<T> values(count);
+    read_raw(dataset, h5_native_type<T>(), values.data(), count);
+    return values;
+  }
+
+  // Attributes on an object ("/" for the file's root group).
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  void write_attribute(const std::string& object, const std::string& name, T value) {
+    write_attribute_raw(object, name, h5_native_type<T>(), &value);
+  }
+  void write_attribute(const std::string& object, const std::string& name,
+                       const std::string& value);
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  T read_attribute(const std::string& object, const std::string& name) const {
+    T value{};
+    read_attribute_raw(object, name, h5_native_type<T>(), &value);
+    return value;
+  }
+  std::string read_string_attribute(const std::string& object, const std::string& name) const;
+
+  void flush();
+
+ private:
+  void write_raw(const std::string& dataset, hid_t type, const void* data, std::size_t count,
+                 const std::vector<hsize_t>& dims);
+  void read_raw(const std::string& dataset, hid_t type, void* data, std::size_t count) const;
+  void check_rank(const std::string& dataset, const std::vector<hsize_t>& dims,
+                  int expected_rank) const;
+  void write_attribute_raw(const std::string& object, const std::string& name, hid_t type,
+                           const void* value);
+  void read_attribute_raw(const std::string& object, const std::string& name, hid_t type,
+                          void* value) const;
+  H5Handle open_attribute(const std::string& object, const std::string& name) const;
+  [[noreturn]] void fail_read(const std::string& what) const;
+  [[noreturn]] void fail_write(const std::string& what) const;
+
+  std::string path_;
+  H5Handle file_;
+};
+
+}  // namespace distgae

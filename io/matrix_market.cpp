@@ -1,0 +1,259 @@
+#include "io/matrix_market.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace distgae {
+namespace {
+
+constexpr std::string_view kBanner = "%%MatrixMarket";
+constexpr const char* kBannerForm =
+    "'%%MatrixMarket matrix coordinate|array real|integer|pattern general|symmetric'";
+
+bool is_unsupported_field(std::string_view field) {
+  return iequals(field, "complex");
+}
+
+bool is_unsupported_symmetry(std::string_view symmetry) {
+  return iequals(symmetry, "skew-symmetric") || iequals(symmetry, "hermitian");
+}
+
+// Number of stored values of an array matrix, or -1 when it does not fit in int64.
+std::int64_t array_value_count(std::int64_t rows, std::int64_t cols, bool symmetric) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (symmetric) {
+    // rows * (rows + 1) / 2, computed on the even factor first so it cannot overflow early.
+    const std::int64_t a = rows % 2 == 0 ? rows / 2 : rows;
+    const std::int64_t b = rows % 2 == 0 ? rows + 1 : (rows + 1) / 2;
+    return (a != 0 && b > kMax / a) ? -1 : a * b;
+  }
+  return (rows != 0 && cols > kMax / rows) ? -1 : rows * cols;
+}
+
+}  // namespace
+
+bool has_matrix_market_banner(std::string_view bytes) {
+  bytes = strip_utf8_bom(bytes);
+  return bytes.size() >= kBanner.size() && iequals(bytes.substr(0, kBanner.size()), kBanner);
+}
+
+MatrixMarketReader::MatrixMarketReader(const std::string& path) : lines_(path) {
+  parse_banner();
+  parse_size_line();
+}
+
+void MatrixMarketReader::fail(const std::string& message) const {
+  throw InputError(at_line(path(), lines_.line_number(), message));
+}
+
+void MatrixMarketReader::parse_banner() {
+  std::string_view line;
+  if (!lines_.next(line)) {
+    throw InputError(at_line(path(), 1, fmt::format("empty file, expected {}", kBannerForm)));
+  }
+  std::string_view rest = line;
+  const std::string_view banner = next_token(rest);
+  const std::string_view object = next_token(rest);
+  const std::string_view format = next_token(rest);
+  const std::string_view field = next_token(rest);
+  const std::string_view symmetry = next_token(rest);
+  if (!iequals(banner, kBanner) || symmetry.empty() || !next_token(rest).empty()) {
+    fail(fmt::format("malformed MatrixMarket banner, expected {}", kBannerForm));
+  }
+  if (!iequals(object, "matrix")) {
+    fail(fmt::format("unsupported MatrixMarket object {} (only 'matrix')", quote_token(object)));
+  }
+  if (iequals(format, "coordinate")) {
+    header_.format = MatrixMarketFormat::coordinate;
+  } else if (iequals(format, "array")) {
+    header_.format = MatrixMarketFormat::array;
+  } else {
+    fail(fmt::format("unknown MatrixMarket format {} (coordinate or array)", quote_token(format)));
+  }
+  if (iequals(field, "real")) {
+    header_.field = MatrixMarketField::real;
+  } else if (iequals(field, "integer")) {
+    header_.field = MatrixMarketField::integer;
+  } else if (iequals(field, "pattern")) {
+    header_.field = MatrixMarketField::pattern;
+  } else if (is_unsupported_field(field)) {
+    fail(fmt::format("unsupported MatrixMarket field {} (real, integer or pattern)",
+                     quote_token(field)));
+  } else {
+    fail(fmt::format("unknown MatrixMarket field {} (real, integer or pattern)",
+                     quote_token(field)));
+  }
+  if (iequals(symmetry, "general")) {
+    header_.symmetry = MatrixMarketSymmetry::general;
+  } else if (iequals(symmetry, "symmetric")) {
+    header_.symmetry = MatrixMarketSymmetry::symmetric;
+  } else if (is_unsupported_symmetry(symmetry)) {
+    fail(fmt::format("unsupported MatrixMarket symmetry {} (general or symmetric)",
+                     quote_token(symmetry)));
+  } else {
+    fail(fmt::format("unknown MatrixMarket symmetry {} (general or symmetric)",
+                     quote_token(symmetry)));
+  }
+  if (header_.format == MatrixMarketFormat::array && header_.field == MatrixMarketField::pattern) {
+    fail("the pattern field needs the coordinate format, not array");
+  }
+}
+
+void MatrixMarketReader::parse_size_line() {
+  const bool coordinate = header_.format == MatrixMarketFormat::coordinate;
+  const char* expected = coordinate ? "'rows columns entries'" : "'rows columns'";
+  std::string_view line;
+  if (!next_data_line(line)) {
+    throw InputError(
+        at_line(path(), lines_.line_number() + 1, fmt::format("missing size line {}", expected)));
+  }
+  std::string_view rest = line;
+  std::int64_t sizes[3] = {0, 0, 0};
+  const int wanted = coordinate ? 3 : 2;
+  for (int i = 0; i < wanted; ++i) {
+    const std::string_view token = next_token(rest);
+    if (parse_int64(token, sizes[i]) != ParseStatus::ok || sizes[i] < 0) {
+      fail(fmt::format("bad size line, expected {} as non-negative integers", expected));
+    }
+  }
+  if (!next_token(rest).empty()) {
+    fail(fmt::format("bad size line, expected {} only", expected));
+  }
+  header_.rows = sizes[0];
+  header_.cols = sizes[1];
+  const bool symmetric = header_.symmetry == MatrixMarketSymmetry::symmetric;
+  if (symmetric && header_.rows != header_.cols) {
+    fail(fmt::format("a symmetric matrix must be square, got {} x {}", header_.rows, header_.cols));
+  }
+  header_.stored_entries =
+      coordinate ? sizes[2] : array_value_count(header_.rows, header_.cols, symmetric);
+  if (header_.stored_entries < 0) fail("matrix size does not fit in 64 bits");
+}
+
+// Skips comment ('%') and blank lines.
+bool MatrixMarketReader::next_data_line(std::string_view& line) {
+  while (lines_.next(line)) {
+    line = skip_blanks(line);
+    if (!line.empty() && line.front() != '%') return true;
+  }
+  return false;
+}
+
+std::size_t MatrixMarketReader::reservable_entries() const {
+  // Every stored value takes at least 2 bytes ("1\n"); without a file size (a pipe) stay small.
+  std::error_code error;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(path(), error);
+  const std::uintmax_t bound = error ? std::uintmax_t{1} << 20 : file_bytes / 2;
+  return static_cast<std::size_t>(
+      std::min(static_cast<std::uintmax_t>(header_.stored_entries), bound));
+}
+
+bool MatrixMarketReader::next(MatrixMarketEntry& entry) {
+  if (pending_mirror_) {
+    entry = *pending_mirror_;
+    pending_mirror_.reset();
+    return true;
+  }
+  std::string_view line;
+  if (entries_read_ == header_.stored_entries) {
+    if (next_data_line(line)) {
+      fail(fmt::format("more entries than the {} declared", header_.stored_entries));
+    }
+    return false;
+  }
+  if (!next_data_line(line)) {
+    fail(fmt::format("file ends after {} of the {} declared entries", entries_read_,
+                     header_.stored_entries));
+  }
+  if (header_.format == MatrixMarketFormat::coordinate) {
+    parse_coordinate_entry(line, entry);
+  } else {
+    parse_array_entry(line, entry);
+  }
+  entry.line = lines_.line_number();
+  ++entries_read_;
+  if (header_.symmetry == MatrixMarketSymmetry::symmetric && entry.row != entry.col) {
+    pending_mirror_ = MatrixMarketEntry{entry.col, entry.row, entry.value, entry.line};
+  }
+  return true;
+}
+
+void MatrixMarketReader::parse_coordinate_entry(std::string_view line, MatrixMarketEntry& entry) {
+  const bool pattern = header_.field == MatrixMarketField::pattern;
+  std::string_view rest = line;
+  std::string_view tokens[3];
+  int count = 0;
+  for (std::string_view token = next_token(rest); !token.empty(); token = next_token(rest)) {
+    if (count < 3) tokens[count] = token;
+    ++count;
+  }
+  const int wanted = pattern ? 2 : 3;
+  if (count != wanted) {
+    fail(fmt::format("expected {} columns ({}), got {}", wanted,
+                     pattern ? "row column" : "row column value", count));
+  }
+  entry.row = parse_index(tokens[0], header_.rows, "row") - 1;
+  entry.col = parse_index(tokens[1], header_.cols, "column") - 1;
+  entry.value = pattern ? 1.0 : parse_value(tokens[2]);
+}
+
+void MatrixMarketReader::parse_array_entry(std::string_view line, MatrixMarketEntry& entry) {
+  std::string_view rest = line;
+  const std::string_view token = next_token(rest);
+  if (!next_token(rest).empty()) fail("expected one value per line in array format");
+  entry.value = parse_value(token);
+  entry.row = array_row_;
+  entry.col = array_col_;
+  // Column-major; a symmetric array stores each column from the diagonal down.
+  if (++array_row_ == header_.rows) {
+    ++array_col_;
+    array_row_ = header_.symmetry == MatrixMarketSymmetry::symmetric ? array_col_ : 0;
+  }
+}
+
+std::int64_t MatrixMarketReader::parse_index(std::string_view token, std::int64_t bound,
+                                             const char* what) {
+  std::int64_t index = 0;
+  const ParseStatus status = parse_int64(token, index);
+  if (status == ParseStatus::not_a_number) {
+    fail(fmt::format("expected an integer {} index, got {}", what, quote_token(token)));
+  }
+  if (status != ParseStatus::ok || index < 1 || index > bound) {
+    fail(fmt::format("{} index {} outside 1..{}", what, quote_token(token), bound));
+  }
+  return index;
+}
+
+double MatrixMarketReader::parse_value(std::string_view token) {
+  if (header_.field == MatrixMarketField::integer) {
+    std::int64_t value = 0;
+    const ParseStatus status = parse_int64(token, value);
+    if (status == ParseStatus::not_a_number) {
+      fail(fmt::format("expected an integer value, got {}", quote_token(token)));
+    }
+    if (status == ParseStatus::out_of_range) {
+      fail(fmt::format("integer value {} does not fit in 64 bits", quote_token(token)));
+    }
+    return static_cast<double>(value);
+  }
+  double value = 0.0;
+  const ParseStatus status = parse_double(token, value);
+  if (status == ParseStatus::not_a_number) {
+    fail(fmt::format("expected a real value, got {}", quote_token(token)));
+  }
+  if (status == ParseStatus::out_of_range) {
+    fail(fmt::format("value {} is out of the range of a double", quote_token(token)));
+  }
+  if (!std::isfinite(value)) {
+    fail(fmt::format("value {} is not finite (NaN and Inf are not allowed)", quote_token(token)));
+  }
+  return value;
+}
+
+}  // namespace distgae

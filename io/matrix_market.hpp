@@ -1,0 +1,87 @@
+// A streaming MatrixMarket parser shared by the graph and the feature readers.
+//
+// Understands "%%MatrixMarket matrix coordinate|array real|integer|pattern general|symmetric"
+// (case-insensitive). Entries come one at a time, 0-based, each with the line it was read from;
+// a symmetric matrix's off-diagonal entries are followed by their mirror. Nothing is held in
+// memory beyond one read buffer, so callers decide how to store what they keep.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "io/text_scanner.hpp"
+
+namespace distgae {
+
+enum class MatrixMarketFormat { coordinate, array };
+enum class MatrixMarketField { real, integer, pattern };
+enum class MatrixMarketSymmetry { general, symmetric };
+
+struct MatrixMarketHeader {
+  MatrixMarketFormat format = MatrixMarketFormat::coordinate;
+  MatrixMarketField field = MatrixMarketField::real;
+  MatrixMarketSymmetry symmetry = MatrixMarketSymmetry::general;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  // Values stored in the file: the size line's count (coordinate), rows*cols (general array) or
+  // the lower triangle rows*(rows+1)/2 (symmetric array). Mirrored entries are not counted.
+  std::int64_t stored_entries = 0;
+};
+
+struct MatrixMarketEntry {
+  std::int64_t row = 0;  // 0-based
+  std::int64_t col = 0;  // 0-based
+  double value = 0.0;    // finite; 1 for a pattern entry
+  long long line = 0;    // 1-based line of the file that holds it (a mirror shares its line)
+};
+
+class MatrixMarketReader {
+ public:
+  // Opens the file and parses its banner and size line; any problem is an InputError naming the
+  // file and line.
+  explicit MatrixMarketReader(const std::string& path);
+
+  const MatrixMarketHeader& header() const { return header_; }
+  const std::string& path() const { return lines_.path(); }
+  // Lines holding a stored entry read so far (comments and blank lines excluded).
+  long long data_lines() const { return static_cast<long long>(entries_read_); }
+
+  // Entries worth reserving room for: the declared count, capped by what the file's size can
+  // hold so that a corrupt size line cannot make a caller allocate terabytes.
+  std::size_t reservable_entries() const;
+
+  // Sets `entry` to the next entry; false after the last one, once it has checked that the file
+  // holds exactly the declared number. Bad entries are InputErrors naming the line.
+  bool next(MatrixMarketEntry& entry);
+
+  // Calls visit(const MatrixMarketEntry&) for every remaining entry.
+  template <class Visitor>
+  void for_each_entry(Visitor&& visit) {
+    MatrixMarketEntry entry;
+    while (next(entry)) visit(static_cast<const MatrixMarketEntry&>(entry));
+  }
+
+ private:
+  void parse_banner();
+  void parse_size_line();
+  bool next_data_line(std::string_view& line);
+  void parse_coordinate_entry(std::string_view line, MatrixMarketEntry& entry);
+  void parse_array_entry(std::string_view line, MatrixMarketEntry& entry);
+  std::int64_t parse_index(std::string_view token, std::int64_t bound, const char* what);
+  double parse_value(std::string_view token);
+  [[noreturn]] void fail(const std::string& message) const;
+
+  LineReader lines_;
+  MatrixMarketHeader header_;
+  std::int64_t entries_read_ = 0;
+  std::int64_t array_row_ = 0;  // position of the next array value
+  std::int64_t array_col_ = 0;
+  std::optional<MatrixMarketEntry> pending_mirror_;
+};
+
+// True when `bytes` (the start of a file) begins with the MatrixMarket banner "%%MatrixMarket".
+bool has_matrix_market_banner(std::string_view bytes);
+
+}  // namespace distgae

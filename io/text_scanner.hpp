@@ -1,0 +1,96 @@
+// Fast line-by-line reading of large text files and allocation-free token parsing.
+//
+// Graph files reach hundreds of millions of lines, so the reader fills one large buffer with
+// fread and hands out lines as views into it; tokens are views too and numbers are parsed with
+// std::from_chars (locale independent, no iostreams, no heap allocation per line).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace distgae {
+
+class LineReader {
+ public:
+  // Opens `path`; a file that cannot be opened is an InputError naming it.
+  // One chunk (1 MiB) per read: large enough that syscalls do not matter, small enough that the
+  // buffer's first-touch page faults do not either.
+  explicit LineReader(std::string path, std::size_t chunk_bytes = std::size_t{1} << 20);
+
+  // Sets `line` to the next line without its '\n' (and a '\r' before it, and a UTF-8 byte-order
+  // mark before the first line); false at end of file.
+  // The view stays valid until the next call.
+  bool next(std::string_view& line);
+
+  // 1-based number of the line last returned by next().
+  long long line_number() const { return line_number_; }
+  // Bytes of the file consumed by the lines returned so far.
+  std::uint64_t bytes_consumed() const { return buffer_offset_ + begin_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  struct FileCloser {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+
+  void refill();
+
+  std::string path_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::unique_ptr<char[]> buffer_;  // not a vector: it would zero (and so touch) every page
+  std::size_t capacity_ = 0;
+  std::uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
+  std::size_t begin_ = 0;            // first unread byte
+  std::size_t end_ = 0;              // one past the last valid byte
+  bool at_eof_ = false;
+  long long line_number_ = 0;
+};
+
+// The first `count` bytes of the file (fewer when it is shorter); InputError if it cannot be read.
+std::string read_file_prefix(const std::string& path, std::size_t count);
+
+inline bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Removes and returns the next whitespace-separated token of `rest`; empty when none is left.
+inline std::string_view next_token(std::string_view& rest) {
+  std::size_t begin = 0;
+  while (begin < rest.size() && is_blank(rest[begin])) ++begin;
+  std::size_t end = begin;
+  while (end < rest.size() && !is_blank(rest[end])) ++end;
+  std::string_view token = rest.substr(begin, end - begin);
+  rest.remove_prefix(end);
+  return token;
+}
+
+// `line` without leading blanks: empty for a blank line.
+inline std::string_view skip_blanks(std::string_view line) {
+  std::size_t begin = 0;
+  while (begin < line.size() && is_blank(line[begin])) ++begin;
+  return line.substr(begin);
+}
+
+// `text` without a leading UTF-8 byte-order mark (some Windows tools write one).
+inline std::string_view strip_utf8_bom(std::string_view text) {
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
+enum class ParseStatus { ok, not_a_number, out_of_range };
+
+// The whole token must be the number; a leading '+' is accepted.
+ParseStatus parse_int64(std::string_view token, std::int64_t& value);
+// Accepts decimal and exponent forms plus "inf"/"nan" (callers decide whether those are allowed).
+ParseStatus parse_double(std::string_view token, double& value);
+
+// A token quoted for an error message: at most 40 characters, non-printable bytes as '?', so the
+// message stays on one line whatever the file holds.
+std::string quote_token(std::string_view token);
+
+// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace distgae

@@ -1,0 +1,145 @@
+#include "partition/partition_pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/fingerprint.hpp"
+#include "core/log.hpp"
+#include "core/timer.hpp"
+#include "io/feature_readers.hpp"
+#include "io/graph_readers.hpp"
+#include "io/node_id_list.hpp"
+#include "partition/canonical_graph.hpp"
+#include "partition/part_builder.hpp"
+
+namespace distgae {
+namespace {
+
+NodeSetSpec node_set_spec(const PartitionJob& job) {
+  NodeSetSpec spec;
+  spec.num_nodes = job.num_nodes;
+  if (!job.node_ids_path.empty()) {
+    spec.node_ids = read_node_id_list(job.node_ids_path);
+    spec.node_ids_path = job.node_ids_path;
+  }
+  return spec;
+}
+
+FeatureMatrix load_features(const PartitionJob& job, GlobalId num_nodes) {
+  if (job.features_path.empty()) return FeatureMatrix{};
+  FeatureMatrix features = read_features(job.features_path, job.features_dataset);
+  if (features.n_rows() != num_nodes) {
+    throw InputError(at_file(
+        job.features_path,
+        fmt::format("{} feature rows, but the graph has {} nodes (row i must be canonical node i; "
+                    "for ids 0..N-1 with isolated nodes pass --num-nodes N, or list every node "
+                    "in feature-row order with --node-ids FILE)",
+                    features.n_rows(), num_nodes)));
+  }
+  return features;
+}
+
+// Identifies the canonical graph and its split, never the partition: a checkpoint trained on a
+// dataset resumes on any re-partitioning of it.
+std::string graph_fingerprint(const CanonicalGraph& graph, const EdgeSplit& split,
+                              const FeatureMatrix& features) {
+  Fingerprint fp;
+  fp.add(std::span<const GlobalId>(graph.original_ids));
+  auto add_pairs = [&fp](const std::vector<NodePair>& pairs) {
+    fp.add(std::span<const GlobalId>(reinterpret_cast<const GlobalId*>(pairs.data()),
+                                     2 * pairs.size()));
+  };
+  add_pairs(split.train);
+  add_pairs(split.val_pos);
+  add_pairs(split.val_neg);
+  add_pairs(split.test_pos);
+  add_pairs(split.test_neg);
+  fp.add(std::span<const std::int64_t>(features.row_start));
+  fp.add(std::span<const std::int32_t>(features.col_index));
+  fp.add_word(static_cast<std::uint64_t>(features.n_cols));
+  return fp.hex();
+}
+
+const char* partitioner_name(const PartitionOptions& options) {
+  if (options.num_parts == 1) return "single";
+  return options.method == PartitionMethod::kMetis ? "metis" : "random";
+}
+
+}  // namespace
+
+PartitionedDataset partition_dataset(const PartitionJob& job) {
+  if (job.partition.num_parts < 1) throw InputError("--parts must be at least 1");
+  Stopwatch step;
+  Stopwatch total;
+  EdgeListOptions read_options;
+  if (job.num_nodes) read_options.id_bound = *job.num_nodes;
+  RawGraph raw = read_graph(job.graph_path, read_options);
+  const long long data_lines = raw.data_lines;
+  log::info("read {}: {} edge lines in {:.2f} s", job.graph_path, data_lines, step.seconds());
+
+  step.restart();
+  CanonicalGraph graph = canonicalize(std::move(raw), node_set_spec(job));
+  log::info(
+      "canonical graph: {} nodes, {} undirected edges ({} self loops dropped, {} duplicates "
+      "merged) in {:.2f} s",
+      graph.num_nodes(), graph.num_edges(), graph.self_loops_dropped, graph.duplicates_merged,
+      step.seconds());
+
+  step.restart();
+  FeatureMatrix features = load_features(job, graph.num_nodes());
+  if (features.n_cols > 0) {
+    log::info("read {}: {} x {} features, {} non-zeros in {:.2f} s", job.features_path,
+              features.n_rows(), features.n_cols, features.nnz(), step.seconds());
+  }
+
+  step.restart();
+  EdgeSplit split = split_edges(graph, job.split);
+  log::info("split (seed {}): {} train, {} val, {} test edges (+ as many negatives) in {:.2f} s",
+            job.split.seed, split.train.size(), split.val_pos.size(), split.test_pos.size(),
+            step.seconds());
+
+  step.restart();
+  const Csr<GlobalId> train_adjacency = symmetric_adjacency(graph.num_nodes(), split.train);
+  const std::vector<std::int32_t> part_of = assign_parts(train_adjacency, job.partition);
+  log::info("partitioned into {} parts ({}) in {:.2f} s", job.partition.num_parts,
+            partitioner_name(job.partition), step.seconds());
+
+  step.restart();
+  const NodeOrdering ordering = order_nodes(train_adjacency, part_of, job.partition.num_parts);
+  PartitionedDataset result;
+  result.parts =
+      build_parts(train_adjacency, part_of, ordering, split, features, graph.original_ids);
+
+  DatasetMeta& meta = result.meta;
+  meta.num_nodes = graph.num_nodes();
+  meta.num_edges = graph.num_edges();
+  meta.num_train_edges = static_cast<std::int64_t>(split.train.size());
+  meta.num_val_edges = static_cast<std::int64_t>(split.val_pos.size());
+  meta.num_test_edges = static_cast<std::int64_t>(split.test_pos.size());
+  meta.num_parts = job.partition.num_parts;
+  meta.seed = job.split.seed;
+  meta.val_frac = job.split.no_split ? 0.0 : job.split.val_frac;
+  meta.test_frac = job.split.no_split ? 0.0 : job.split.test_frac;
+  meta.split = !job.split.no_split;
+  meta.partitioner = partitioner_name(job.partition);
+  meta.objective = job.partition.method == PartitionMethod::kMetis && job.partition.num_parts > 1
+                       ? (job.partition.objective == PartitionObjective::kVolume ? "vol" : "cut")
+                       : "";
+  meta.imbalance_tolerance = job.partition.imbalance;
+  meta.feature_dim = features.n_cols;
+  meta.source_graph = job.graph_path;
+  meta.source_features = job.features_path;
+  meta.graph_fingerprint = graph_fingerprint(graph, split, features);
+  meta.input_lines = data_lines;
+  meta.self_loops_dropped = graph.self_loops_dropped;
+  meta.duplicates_merged = graph.duplicates_merged;
+  meta.node_id = std::move(graph.original_ids);
+  meta.part_offsets = ordering.part_offsets;
+  meta.canonical_to_ordered = ordering.canonical_to_ordered;
+  meta.stats = compute_statistics(train_adjacency, part_of, result.parts);
+  log::info("renumbered and built {} parts in {:.2f} s (total {:.2f} s)", result.parts.size(),
+            step.seconds(), total.seconds());
+  return result;
+}
+
+}  // namespace distgae

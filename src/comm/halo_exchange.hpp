@@ -1,0 +1,62 @@
+// HaloExchange: copies owners' rows into the halo rows of the parts that need them (forward) and
+// adds halo rows back into their owners' rows (reverse, for gradients).
+//
+// Layout (the dataset format's): a rank's row buffer is [n_owned + n_halo, width], row-major;
+// halo rows received from peer q are contiguous, at n_owned + halo_offsets[q]; the rows sent to
+// peer q are send_rows[send_offsets[q] .. send_offsets[q+1]), in the order q's halo lists them.
+// Forward is split into start/finish so interior rows can be computed while messages travel.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace distgae {
+
+struct HaloPlan {
+  std::int64_t n_owned = 0;
+  std::vector<std::int64_t> halo_offsets;  // [P+1]
+  std::vector<std::int64_t> send_offsets;  // [P+1]
+  std::vector<LocalId> send_rows;          // [send_offsets[P]]
+};
+
+class HaloExchange {
+ public:
+  // Needs an active MpiEnv; the plan's P must equal the world size.
+  explicit HaloExchange(HaloPlan plan);
+  ~HaloExchange();
+  HaloExchange(const HaloExchange&) = delete;
+  HaloExchange& operator=(const HaloExchange&) = delete;
+
+  std::int64_t n_owned() const { return plan_.n_owned; }
+  std::int64_t n_halo() const { return plan_.halo_offsets.back(); }
+
+  // rows: [n_owned + n_halo, width]. Posts receives into the halo rows and sends owned rows.
+  void start_forward(std::span<float> rows, int width);
+  // Waits until every halo row of the last start_forward has arrived.
+  void finish_forward();
+  void forward(std::span<float> rows, int width) {
+    start_forward(rows, width);
+    finish_forward();
+  }
+  // rows: [n_owned + n_halo, width]. Adds each halo row into its owner's row (in peer order, so
+  // the sum is the same every run); halo rows are left as they were.
+  void reverse_add(std::span<float> rows, int width);
+
+  // Bytes this rank has sent through the exchange since construction.
+  std::int64_t bytes_sent() const { return bytes_sent_; }
+
+ private:
+  struct Requests;
+  void check_shape(std::span<float> rows, int width) const;
+
+  HaloPlan plan_;
+  std::unique_ptr<Requests> requests_;
+  std::vector<float> buffer_;  // packed send rows (forward) or received gradients (reverse)
+  std::int64_t bytes_sent_ = 0;
+};
+
+}  // namespace distgae

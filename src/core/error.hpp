@@ -1,0 +1,28 @@
+// Errors carrying context. Thrown where a problem is found, caught once in main, printed as one
+// line. InputError (bad files, flags, data) exits with code 2; anything else exits with 1.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace distgae {
+
+// Bad input from the user: a file, a flag, a value. The message already names the place
+// ("edges.txt:17: ...") so main prints it as is.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Exit codes documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+
+// "path:line: message", the one-line form of a problem found at a line of a text file.
+std::string at_line(const std::string& path, long long line, const std::string& message);
+
+// "path: message", for a problem with a whole file or one of its datasets.
+std::string at_file(const std::string& path, const std::string& message);
+
+}  // namespace distgae
