@@ -11,7 +11,9 @@ namespace fs = std::filesystem;
 
 static_assert(sizeof(NodePair) == 2 * sizeof(GlobalId), "NodePair is stored as int64 [m, 2]");
 
-std::string meta_path(const std::string& dir) { return (fs::path(dir) / "meta.h5").string(); }
+std::string meta_path(const std::string& dir) {
+  return (fs::path(dir) / "meta.h5").string();
+}
 
 std::string part_path(const std::string& dir, int part) {
   return (fs::path(dir) / ("part-" + std::to_string(part) + ".h5")).string();
@@ -41,8 +43,8 @@ void expect_size(const H5File& file, const std::string& name, const std::vector<
                  std::int64_t expected) {
   if (static_cast<std::int64_t>(values.size()) != expected) {
     throw InputError(at_file(file.path(), "dataset '" + name + "' has " +
-                                              std::to_string(values.size()) + " entries, expected " +
-                                              std::to_string(expected)));
+                                              std::to_string(values.size()) +
+                                              " entries, expected " + std::to_string(expected)));
   }
 }
 
@@ -143,8 +145,9 @@ DatasetMeta read_dataset_meta(const std::string& dir) {
   const std::string path = meta_path(dir);
   if (!fs::is_directory(dir)) throw InputError(at_file(dir, "no such dataset directory"));
   if (!fs::exists(path)) {
-    throw InputError(at_file(dir, "not a distgae dataset (no meta.h5; create one with distgae "
-                                  "partition)"));
+    throw InputError(at_file(dir,
+                             "not a distgae dataset (no meta.h5; create one with distgae "
+                             "partition)"));
   }
   H5File file(path, H5File::Mode::kRead);
   if (!file.exists("/") || file.read_string_attribute("/", "kind") != "distgae-dataset") {

@@ -41,14 +41,14 @@ struct DatasetMeta {
   std::uint64_t seed = 0;
   double val_frac = 0.0;
   double test_frac = 0.0;
-  bool split = true;             // false: --no-split, every edge trains
-  std::string partitioner;       // "single", "metis" or "random"
-  std::string objective;         // "vol" or "cut" (metis only)
+  bool split = true;        // false: --no-split, every edge trains
+  std::string partitioner;  // "single", "metis" or "random"
+  std::string objective;    // "vol" or "cut" (metis only)
   double imbalance_tolerance = 1.0;
   std::int64_t feature_dim = 0;  // 0: featureless
   std::string source_graph;
-  std::string source_features;   // empty when featureless
-  std::string graph_fingerprint; // canonical graph + split: equal whatever the number of parts
+  std::string source_features;    // empty when featureless
+  std::string graph_fingerprint;  // canonical graph + split: equal whatever the number of parts
   std::int64_t input_lines = 0;
   std::int64_t self_loops_dropped = 0;
   std::int64_t duplicates_merged = 0;

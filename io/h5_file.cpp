@@ -21,7 +21,9 @@ void H5Handle::reset() {
   id_ = -1;
 }
 
-void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_hdf5_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 H5File::H5File(std::string path, Mode mode) : path_(std::move(path)) {
   silence_hdf5_errors();
@@ -38,7 +40,9 @@ H5File::H5File(std::string path, Mode mode) : path_(std::move(path)) {
   if (!file_.valid()) fail_read("not a readable HDF5 file");
 }
 
-void H5File::fail_read(const std::string& what) const { throw InputError(at_file(path_, what)); }
+void H5File::fail_read(const std::string& what) const {
+  throw InputError(at_file(path_, what));
+}
 
 void H5File::fail_write(const std::string& what) const {
   throw std::runtime_error(at_file(path_, what));
@@ -51,7 +55,8 @@ bool H5File::exists(const std::string& object) const {
   while (true) {
     pos = object.find('/', pos + 1);
     const std::string prefix = object.substr(0, pos);
-    if (!prefix.empty() && prefix != "/" && H5Lexists(file_.get(), prefix.c_str(), H5P_DEFAULT) <= 0)
+    if (!prefix.empty() && prefix != "/" &&
+        H5Lexists(file_.get(), prefix.c_str(), H5P_DEFAULT) <= 0)
       return false;
     if (pos == std::string::npos) return true;
   }
@@ -77,8 +82,8 @@ void H5File::check_rank(const std::string& dataset, const std::vector<hsize_t>& 
   }
 }
 
-void H5File::write_raw(const std::string& dataset, hid_t type, const void* data,
-                       std::size_t count, const std::vector<hsize_t>& dims) {
+void H5File::write_raw(const std::string& dataset, hid_t type, const void* data, std::size_t count,
+                       const std::vector<hsize_t>& dims) {
   hsize_t expected = 1;
   for (hsize_t d : dims) expected *= d;
   if (expected != count) fail_write("dataset '" + dataset + "': shape does not match its data");
@@ -94,8 +99,7 @@ void H5File::write_raw(const std::string& dataset, hid_t type, const void* data,
   }
 }
 
-void H5File::read_raw(const std::string& dataset, hid_t type, void* data,
-                      std::size_t count) const {
+void H5File::read_raw(const std::string& dataset, hid_t type, void* data, std::size_t count) const {
   H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");
   if (count > 0 && H5Dread(set.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
@@ -135,9 +139,9 @@ H5Handle H5File::open_attribute(const std::string& object, const std::string& na
       H5Aexists_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) {
     fail_read("attribute '" + name + "' of '" + object + "' is missing");
   }
-  H5Handle attr(H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT,
-                                H5P_DEFAULT),
-                H5Aclose);
+  H5Handle attr(
+      H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
   if (!attr.valid()) fail_read("cannot open attribute '" + name + "' of '" + object + "'");
   return attr;
 }

@@ -36,15 +36,24 @@ class H5Handle {
 
 template <class T>
 hid_t h5_native_type() {
-  if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
-  else static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
+  if constexpr (std::is_same_v<T, float>)
+    return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return H5T_NATIVE_INT8;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_NATIVE_UINT64;
+  else
+    static_assert(sizeof(T) == 0, "no HDF5 type for this C++ type");
 }
 
 // Stops HDF5 from printing its error stack to stderr: we report errors ourselves, in one line.
@@ -87,15 +96,16 @@ class H5File {
 
   // Attributes on an object ("/" for the file's root group).
   template <class T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void write_attribute(const std::string& object, const std::string& name, T value) {
     write_attribute_raw(object, name, h5_native_type<T>(), &value);
   }
   void write_attribute(const std::string& object, const std::string& name,
                        const std::string& value);
   template <class T>
-    requires std::is_arithmetic_v<T>
-  T read_attribute(const std::string& object, const std::string& name) const {
+  requires std::is_arithmetic_v<T> T read_attribute(const std::string& object,
+                                                    const std::string& name)
+  const {
     T value{};
     read_attribute_raw(object, name, h5_native_type<T>(), &value);
     return value;

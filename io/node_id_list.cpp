@@ -26,9 +26,9 @@ std::vector<GlobalId> read_node_id_list(const std::string& path) {
       throw InputError(at_line(path, line_number, "node id does not fit in 64 bits"));
     }
     if (ec != std::errc() || ptr != last) {
-      throw InputError(at_line(path, line_number,
-                               "expected one integer node id, got '" +
-                                   std::string(first, last) + "'"));
+      throw InputError(
+          at_line(path, line_number,
+                  "expected one integer node id, got '" + std::string(first, last) + "'"));
     }
     ids.push_back(id);
   }

@@ -17,7 +17,8 @@ namespace {
 fs::path sibling(const fs::path& path, const std::string& tag) {
   fs::path name = path.filename();
   if (name.empty()) name = path.parent_path().filename();  // "out/" → "out"
-  const fs::path parent = path.has_filename() ? path.parent_path() : path.parent_path().parent_path();
+  const fs::path parent =
+      path.has_filename() ? path.parent_path() : path.parent_path().parent_path();
   // fmt, not operator+: GCC 12 raises a false -Wrestrict on chained std::string additions.
   return parent / fmt::format(".{}.{}-{}", name.string(), tag, ::getpid());
 }

@@ -8,90 +8,22 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "partition/id_map.hpp"
 
 namespace distgae {
 namespace {
 
-// Original id → canonical id for a set of distinct ids. A direct table when the ids span a range
-// not much wider than their count (the usual 0..N-1 files: one load per lookup), otherwise a
-// binary search in the sorted ids; neither allocates per id, unlike a node-based map, which
-// matters at 10^8 edges.
-class IdMap {
- public:
-  static constexpr GlobalId kAbsent = -1;
-
-  // `sorted_ids` distinct ascending; `canonical` [same size] the canonical id of each, or empty
-  // when the canonical id is the position in `sorted_ids`.
-  IdMap(std::vector<GlobalId> sorted_ids, std::vector<GlobalId> canonical)
-      : sorted_ids_(std::move(sorted_ids)), canonical_(std::move(canonical)) {
-    if (sorted_ids_.empty()) return;
-    min_id_ = sorted_ids_.front();
-    // Unsigned difference: ids may be any int64, the span always fits in uint64.
-    const std::uint64_t span =
-        static_cast<std::uint64_t>(sorted_ids_.back()) - static_cast<std::uint64_t>(min_id_);
-    if (span < 2 * sorted_ids_.size() + 1024) {
-      table_.assign(span + 1, kAbsent);
-      for (std::size_t i = 0; i < sorted_ids_.size(); ++i) {
-        table_[static_cast<std::uint64_t>(sorted_ids_[i]) - static_cast<std::uint64_t>(min_id_)] =
-            canonical_of(i);
-      }
-    }
-  }
-
-  GlobalId find(GlobalId id) const {
-    if (!table_.empty()) {
-      const std::uint64_t offset =
-          static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(min_id_);
-      return offset < table_.size() ? table_[offset] : kAbsent;
-    }
-    const auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), id);
-    if (it == sorted_ids_.end() || *it != id) return kAbsent;
-    return canonical_of(static_cast<std::size_t>(it - sorted_ids_.begin()));
-  }
-
- private:
-  GlobalId canonical_of(std::size_t index) const {
-    return canonical_.empty() ? static_cast<GlobalId>(index) : canonical_[index];
-  }
-
-  std::vector<GlobalId> sorted_ids_;
-  std::vector<GlobalId> canonical_;
-  std::vector<GlobalId> table_;
-  GlobalId min_id_ = 0;
-};
-
-// The distinct ids of every endpoint, ascending: the default node set.
-std::vector<GlobalId> distinct_endpoint_ids(const std::vector<NodePair>& edges) {
-  std::vector<GlobalId> ids;
-  ids.reserve(2 * edges.size());
-  for (const NodePair& e : edges) {
-    ids.push_back(e.first);
-    ids.push_back(e.second);
-  }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  ids.shrink_to_fit();
-  return ids;
-}
-
 // The map for an explicit id list (canonical id = position); a repeated id is an input error.
 IdMap listed_id_map(const std::vector<GlobalId>& node_ids, const std::string& node_ids_path) {
   if (node_ids.empty()) throw InputError(at_file(node_ids_path, "lists no node ids"));
-  std::vector<GlobalId> order(node_ids.size());
-  std::iota(order.begin(), order.end(), GlobalId{0});
-  std::sort(order.begin(), order.end(), [&](GlobalId a, GlobalId b) {
-    return node_ids[a] != node_ids[b] ? node_ids[a] < node_ids[b] : a < b;
-  });
-  std::vector<GlobalId> sorted_ids(order.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    sorted_ids[i] = node_ids[order[i]];
-    if (i > 0 && sorted_ids[i] == sorted_ids[i - 1]) {
-      throw InputError(
-          at_file(node_ids_path, fmt::format("node id {} is listed twice (entries {} and {})",
-                                             sorted_ids[i], order[i - 1] + 1, order[i] + 1)));
-    }
+  IdMap map(node_ids);
+  if (const auto& repeat = map.repeat()) {
+    throw InputError(
+        at_file(node_ids_path,
+                fmt::format("node id {} is listed twice (entries {} and {})",
+                            node_ids[repeat->first], repeat->first + 1, repeat->second + 1)));
   }
-  return IdMap(std::move(sorted_ids), std::move(order));
+  return map;
 }
 
 // Relabels every endpoint with `to_canonical` (returns IdMap::kAbsent for an unknown id, which
@@ -149,8 +81,8 @@ void relabel_by_spec(RawGraph& raw, const NodeSetSpec& spec, CanonicalGraph& gra
         },
         graph.self_loops_dropped);
   } else {
-    graph.original_ids = distinct_endpoint_ids(raw.edges);
-    const IdMap map(graph.original_ids, {});
+    graph.original_ids = distinct_endpoints(raw.edges);
+    const IdMap map(graph.original_ids);
     relabel_edges(
         raw.edges, [&](GlobalId id) { return map.find(id); },
         [](GlobalId id) {

@@ -145,6 +145,12 @@ void draw_negatives(const CanonicalGraph& graph, const SplitOptions& options, st
   const double cap =
       draw_cap(static_cast<double>(num_nodes), static_cast<double>(non_edges), needed);
 
+  // Where each first endpoint's edges start in the sorted list: an edge test then searches one
+  // short row instead of all E edges (a cache miss per probe at 10^8 edges).
+  std::vector<std::int64_t> row_start(static_cast<std::size_t>(num_nodes) + 1, 0);
+  for (const NodePair& e : graph.edges) ++row_start[e.first + 1];
+  for (std::uint64_t node = 0; node < num_nodes; ++node) row_start[node + 1] += row_start[node];
+
   PairSet drawn(static_cast<std::size_t>(needed));
   std::vector<NodePair> accepted;
   accepted.reserve(static_cast<std::size_t>(needed));
@@ -161,7 +167,9 @@ void draw_negatives(const CanonicalGraph& graph, const SplitOptions& options, st
         bounded(random_bits(options.seed, RandomPurpose::kSplitNegative, {i, 1}), num_nodes));
     if (a == b) continue;
     const NodePair pair = ordered_pair(a, b);
-    if (std::binary_search(graph.edges.begin(), graph.edges.end(), pair)) continue;
+    const auto row_begin = graph.edges.begin() + row_start[pair.first];
+    const auto row_end = graph.edges.begin() + row_start[pair.first + 1];
+    if (std::binary_search(row_begin, row_end, pair)) continue;
     if (!drawn.insert(pair)) continue;
     accepted.push_back(pair);
   }

@@ -84,12 +84,6 @@ std::vector<std::int32_t> metis_parts(const Csr<GlobalId>& adjacency,
         "use --partitioner random or a METIS built with IDXTYPEWIDTH=64",
         adjacency.n_rows(), adjacency.nnz(), IDXTYPEWIDTH));
   }
-  if (!(options.imbalance >= 1.0 && options.imbalance < 1000.0)) {
-    throw InputError(
-        fmt::format("--imbalance {} must be at least 1.0 and below 1000 (max part "
-                    "size / mean part size, e.g. 1.03)",
-                    options.imbalance));
-  }
   idx_t num_nodes = static_cast<idx_t>(adjacency.n_rows());
   if (adjacency.nnz() == 0) {
     // METIS has nothing to cut and misbehaves on edgeless graphs; contiguous blocks are optimal.
@@ -143,8 +137,15 @@ std::vector<std::int32_t> assign_parts(const Csr<GlobalId>& adjacency,
     throw InputError(
         fmt::format("--parts {} exceeds the {} nodes of the graph", options.num_parts, num_nodes));
   }
-  if (options.num_parts == 1)
+  if (!(options.imbalance >= 1.0 && options.imbalance < 1000.0)) {
+    throw InputError(
+        fmt::format("--imbalance {} must be at least 1.0 and below 1000 (max part "
+                    "size / mean part size, e.g. 1.03)",
+                    options.imbalance));
+  }
+  if (options.num_parts == 1) {
     return std::vector<std::int32_t>(static_cast<std::size_t>(num_nodes), 0);
+  }
   std::vector<std::int32_t> part_of = options.method == PartitionMethod::kMetis
                                           ? metis_parts(adjacency, options)
                                           : random_parts(num_nodes, options);

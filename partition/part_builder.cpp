@@ -73,6 +73,9 @@ void fill_adjacency(const Csr<GlobalId>& adjacency, std::span<const std::int32_t
   local.n_cols = data.n_owned + data.n_halo;
   local.row_start.assign(1, 0);
   local.row_start.reserve(static_cast<std::size_t>(data.n_owned) + 1);
+  std::int64_t entries = 0;
+  for (std::int64_t row = 0; row < data.n_owned; ++row) entries += data.degree[row];
+  local.col_index.reserve(static_cast<std::size_t>(entries));
   for (std::int64_t row = 0; row < data.n_owned; ++row) {
     const auto row_begin = static_cast<std::ptrdiff_t>(local.col_index.size());
     for (const GlobalId neighbour : adjacency.row(data.canonical_id[row])) {
@@ -107,6 +110,13 @@ void fill_features(const FeatureMatrix& features, PartData& data) {
     local.row_start.assign(static_cast<std::size_t>(data.n_owned) + 1, 0);
     return;
   }
+  std::int64_t entries = 0;
+  for (std::int64_t row = 0; row < data.n_owned; ++row) {
+    entries += features.row_length(data.canonical_id[row]);
+  }
+  local.row_start.reserve(static_cast<std::size_t>(data.n_owned) + 1);
+  local.col_index.reserve(static_cast<std::size_t>(entries));
+  if (features.has_values()) local.values.reserve(static_cast<std::size_t>(entries));
   for (std::int64_t row = 0; row < data.n_owned; ++row) {
     const GlobalId node = data.canonical_id[row];
     const auto columns = features.row(node);
@@ -122,6 +132,9 @@ void fill_features(const FeatureMatrix& features, PartData& data) {
 // Appends each pair to the part owning its first endpoint; each part's list ends up sorted.
 void distribute_pairs(const std::vector<NodePair>& pairs, std::span<const std::int32_t> part_of,
                       std::vector<NodePair> PartData::*list, std::vector<PartData>& parts) {
+  std::vector<std::size_t> counts(parts.size(), 0);
+  for (const NodePair& pair : pairs) ++counts[part_of[pair.first]];
+  for (std::size_t p = 0; p < parts.size(); ++p) (parts[p].*list).reserve(counts[p]);
   for (const NodePair& pair : pairs) (parts[part_of[pair.first]].*list).push_back(pair);
   for (PartData& data : parts) {
     std::vector<NodePair>& owned = data.*list;

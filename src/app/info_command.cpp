@@ -55,8 +55,8 @@ void print_dataset(const std::string& dir, const DatasetMeta& meta) {
   fmt::print("features     {}\n", meta.feature_dim > 0 ? std::to_string(meta.feature_dim) : "none");
   if (meta.split) {
     fmt::print("split        seed {}: train {}, val {} + {} neg, test {} + {} neg\n", meta.seed,
-               meta.num_train_edges, meta.num_val_edges, meta.num_val_edges,
-               meta.num_test_edges, meta.num_test_edges);
+               meta.num_train_edges, meta.num_val_edges, meta.num_val_edges, meta.num_test_edges,
+               meta.num_test_edges);
   } else {
     fmt::print("split        none: all {} edges train\n", meta.num_train_edges);
   }
@@ -74,8 +74,7 @@ void print_dataset(const std::string& dir, const DatasetMeta& meta) {
              meta.num_train_edges > 0 ? 100.0 * static_cast<double>(s.edge_cut) /
                                             static_cast<double>(meta.num_train_edges)
                                       : 0.0);
-  fmt::print("communication volume {} halo rows per exchange (summed over parts)\n",
-             s.comm_volume);
+  fmt::print("communication volume {} halo rows per exchange (summed over parts)\n", s.comm_volume);
   fmt::print("imbalance            {:.4f} (max owned / mean owned)\n", s.imbalance);
 }
 

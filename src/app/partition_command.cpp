@@ -26,7 +26,8 @@ int run_partition(PartitionFlags& flags) {
   if (job.features_path == "none") job.features_path.clear();
   job.partition.objective =
       flags.objective == "cut" ? PartitionObjective::kCut : PartitionObjective::kVolume;
-  job.partition.method = flags.method == "random" ? PartitionMethod::kRandom : PartitionMethod::kMetis;
+  job.partition.method =
+      flags.method == "random" ? PartitionMethod::kRandom : PartitionMethod::kMetis;
   job.partition.seed = job.split.seed;
   // Refuse an existing output before the work, not after it.
   if (std::filesystem::exists(flags.out) && !flags.force) {
@@ -36,10 +37,11 @@ int run_partition(PartitionFlags& flags) {
   const PartitionedDataset dataset = partition_dataset(job);
   write_dataset(flags.out, dataset.meta, dataset.parts, flags.force);
   const PartitionStatistics& stats = dataset.meta.stats;
-  log::info("wrote {} ({} parts): edge cut {}, communication volume {} rows, imbalance {:.3f}; "
-            "{:.2f} s in all",
-            flags.out, dataset.meta.num_parts, stats.edge_cut, stats.comm_volume, stats.imbalance,
-            total.seconds());
+  log::info(
+      "wrote {} ({} parts): edge cut {}, communication volume {} rows, imbalance {:.3f}; "
+      "{:.2f} s in all",
+      flags.out, dataset.meta.num_parts, stats.edge_cut, stats.comm_volume, stats.imbalance,
+      total.seconds());
   return kExitOk;
 }
 
@@ -48,8 +50,9 @@ int run_partition(PartitionFlags& flags) {
 void add_partition_command(CLI::App& app, CommandAction& action) {
   auto flags = std::make_shared<PartitionFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "partition", "Read a graph (and features), split its edges, partition it for P ranks and "
-                   "write the dataset directory that `distgae train` reads");
+      "partition",
+      "Read a graph (and features), split its edges, partition it for P ranks and "
+      "write the dataset directory that `distgae train` reads");
   cmd->add_option("--graph", flags->job.graph_path,
                   "Edge list (u v [w]; # or % comments) or MatrixMarket file")
       ->required();
@@ -82,7 +85,8 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(1.0, 10.0));
   cmd->add_option("--seed", flags->job.split.seed, "Seed of the split (and of METIS)")
       ->capture_default_str();
-  cmd->add_option("--val-frac", flags->job.split.val_frac, "Fraction of edges held out for validation")
+  cmd->add_option("--val-frac", flags->job.split.val_frac,
+                  "Fraction of edges held out for validation")
       ->capture_default_str();
   cmd->add_option("--test-frac", flags->job.split.test_frac, "Fraction of edges held out for test")
       ->capture_default_str();

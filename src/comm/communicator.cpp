@@ -14,17 +14,19 @@ Communicator Communicator::world() {
   return Communicator(rank, size);
 }
 
-void Communicator::barrier() const { mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+void Communicator::barrier() const {
+  mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+}
 
 void Communicator::allreduce_sum(std::span<double> values) const {
-  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()),
-                          MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                          MPI_SUM, MPI_COMM_WORLD),
             "MPI_Allreduce");
 }
 
 void Communicator::allreduce_sum(std::span<std::int64_t> values) const {
-  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()),
-                          MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T,
+                          MPI_SUM, MPI_COMM_WORLD),
             "MPI_Allreduce");
 }
 
@@ -57,8 +59,7 @@ std::vector<std::int64_t> Communicator::allgatherv(std::span<const std::int64_t>
   for (std::size_t r = 1; r < counts.size(); ++r) {
     displacements[r] = displacements[r - 1] + counts[r - 1];
   }
-  std::vector<std::int64_t> result(
-      static_cast<std::size_t>(displacements.back() + counts.back()));
+  std::vector<std::int64_t> result(static_cast<std::size_t>(displacements.back() + counts.back()));
   mpi_check(MPI_Allgatherv(values.data(), count, MPI_INT64_T, result.data(), counts.data(),
                            displacements.data(), MPI_INT64_T, MPI_COMM_WORLD),
             "MPI_Allgatherv");

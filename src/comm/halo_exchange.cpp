@@ -54,7 +54,8 @@ void HaloExchange::start_forward(std::span<float> rows, int width) {
   for (int q = 0; q < peers; ++q) {
     const std::int64_t count = plan_.halo_offsets[q + 1] - plan_.halo_offsets[q];
     if (count == 0) continue;
-    float* target = rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
+    float* target =
+        rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
     MPI_Request request;
     mpi_check(MPI_Irecv(target, static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag,
                         MPI_COMM_WORLD, &request),
@@ -71,15 +72,17 @@ void HaloExchange::start_forward(std::span<float> rows, int width) {
     if (count == 0) continue;
     MPI_Request request;
     mpi_check(MPI_Isend(buffer_.data() + static_cast<std::size_t>(plan_.send_offsets[q]) * w,
-                        static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag,
-                        MPI_COMM_WORLD, &request),
+                        static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag, MPI_COMM_WORLD,
+                        &request),
               "MPI_Isend");
     requests_->pending.push_back(request);
     bytes_sent_ += count * width * static_cast<std::int64_t>(sizeof(float));
   }
 }
 
-void HaloExchange::finish_forward() { requests_->wait_all(); }
+void HaloExchange::finish_forward() {
+  requests_->wait_all();
+}
 
 void HaloExchange::reverse_add(std::span<float> rows, int width) {
   check_shape(rows, width);
@@ -91,15 +94,16 @@ void HaloExchange::reverse_add(std::span<float> rows, int width) {
     if (count == 0) continue;
     MPI_Request request;
     mpi_check(MPI_Irecv(buffer_.data() + static_cast<std::size_t>(plan_.send_offsets[q]) * w,
-                        static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
-                        MPI_COMM_WORLD, &request),
+                        static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag, MPI_COMM_WORLD,
+                        &request),
               "MPI_Irecv");
     requests_->pending.push_back(request);
   }
   for (int q = 0; q < peers; ++q) {
     const std::int64_t count = plan_.halo_offsets[q + 1] - plan_.halo_offsets[q];
     if (count == 0) continue;
-    float* source = rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
+    float* source =
+        rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
     MPI_Request request;
     mpi_check(MPI_Isend(source, static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
                         MPI_COMM_WORLD, &request),

@@ -29,7 +29,9 @@ MpiEnv::~MpiEnv() {
   MPI_Finalize();
 }
 
-bool MpiEnv::active() { return g_active; }
+bool MpiEnv::active() {
+  return g_active;
+}
 
 void MpiEnv::abort_job(int exit_code) {
   if (g_active) MPI_Abort(MPI_COMM_WORLD, exit_code);

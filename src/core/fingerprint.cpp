@@ -9,6 +9,8 @@ void Fingerprint::add(std::string_view text) {
   for (unsigned char c : text) add_word(c);
 }
 
-std::string Fingerprint::hex() const { return fmt::format("{:016x}", state_); }
+std::string Fingerprint::hex() const {
+  return fmt::format("{:016x}", state_);
+}
 
 }  // namespace distgae

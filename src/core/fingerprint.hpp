@@ -17,7 +17,7 @@ class Fingerprint {
   void add_word(std::uint64_t word) { state_ = mix64(state_ ^ word) + 0x632be59bd9b4e019ULL; }
 
   template <class T>
-    requires std::is_integral_v<T>
+  requires std::is_integral_v<T>
   void add(std::span<const T> values) {
     add_word(values.size());
     for (T v : values) add_word(static_cast<std::uint64_t>(v));

@@ -22,6 +22,8 @@ struct NodePair {
 };
 
 // Returns the pair ordered so that first <= second.
-inline NodePair ordered_pair(GlobalId a, GlobalId b) { return a < b ? NodePair{a, b} : NodePair{b, a}; }
+inline NodePair ordered_pair(GlobalId a, GlobalId b) {
+  return a < b ? NodePair{a, b} : NodePair{b, a};
+}
 
 }  // namespace distgae

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "partition/id_map.hpp"
 #include "partition_test_graphs.hpp"
 
 namespace distgae {
@@ -40,8 +42,8 @@ TEST(CanonicalGraph, RelabelsDistinctIdsInAscendingOrder) {
   EXPECT_EQ(graph.num_edges(), 3);
 }
 
-TEST(CanonicalGraph, MapsWidelySpreadIdsByBinarySearch) {
-  // A span of 2^62 rules out the direct table: this exercises the sorted-id lookup.
+TEST(CanonicalGraph, MapsWidelySpreadIds) {
+  // A span of 2^62 rules out the direct table: this exercises the hash table.
   const GlobalId big = GlobalId{1} << 61;
   const CanonicalGraph graph =
       canonicalize(raw_graph({{big, -big}, {3, big}, {-big, 3}, {big + 1, 3}}), {});
@@ -88,6 +90,19 @@ TEST(CanonicalGraph, NodeIdsSpecRejectsARepeatedId) {
   const std::string message = input_error_message([&] { canonicalize(raw_graph({{1, 2}}), spec); });
   EXPECT_NE(message.find("ids.txt"), std::string::npos) << message;
   EXPECT_NE(message.find("1"), std::string::npos) << message;
+}
+
+TEST(CanonicalGraph, NodeIdsSpecRejectsARepeatedWidelySpreadId) {
+  NodeSetSpec spec;
+  const GlobalId big = GlobalId{1} << 60;
+  spec.node_ids = std::vector<GlobalId>{big, 5, -big, big};
+  spec.node_ids_path = "ids.txt";
+  const std::string message = input_error_message([&] {
+    canonicalize(raw_graph({{5, big}}), spec);
+  });
+  EXPECT_NE(message.find("ids.txt"), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(big)), std::string::npos) << message;
+  EXPECT_NE(message.find("entries 1 and 4"), std::string::npos) << message;
 }
 
 TEST(CanonicalGraph, NodeIdsSpecRejectsAnUnlistedId) {
@@ -154,6 +169,34 @@ TEST(CanonicalGraph, CoraHasTheVerifiedCounts) {
     max_degree = std::max(max_degree, adjacency.row_length(node));
   }
   EXPECT_EQ(max_degree, 168);
+}
+
+TEST(IdMap, FindsEveryIdInTheTableAndTheHashLayouts) {
+  const GlobalId big = GlobalId{1} << 62;
+  for (const std::vector<GlobalId>& ids :
+       {std::vector<GlobalId>{7, 3, 9, 4}, std::vector<GlobalId>{big, -big, 0, 12345, -1}}) {
+    const IdMap map(ids);
+    EXPECT_FALSE(map.repeat().has_value());
+    for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(map.find(ids[i]), GlobalId(i));
+    EXPECT_EQ(map.find(8), IdMap::kAbsent);
+    EXPECT_EQ(map.find(big - 1), IdMap::kAbsent);
+    EXPECT_EQ(map.find(std::numeric_limits<GlobalId>::min()), IdMap::kAbsent);
+  }
+}
+
+TEST(IdMap, ReportsTheFirstRepeatedId) {
+  const IdMap map(std::vector<GlobalId>{4, 2, 4, 2});
+  ASSERT_TRUE(map.repeat().has_value());
+  EXPECT_EQ(*map.repeat(), (std::pair<GlobalId, GlobalId>{0, 2}));
+  EXPECT_EQ(map.find(4), 0);
+}
+
+TEST(IdMap, DistinctEndpointsAreAscendingWhateverTheirSpread) {
+  const GlobalId big = GlobalId{1} << 62;
+  EXPECT_EQ(distinct_endpoints(std::vector<NodePair>{{5, 3}, {3, 70}, {64, 5}}),
+            (std::vector<GlobalId>{3, 5, 64, 70}));
+  EXPECT_EQ(distinct_endpoints(std::vector<NodePair>{{big, -big}, {3, big}, {-big, -big}}),
+            (std::vector<GlobalId>{-big, 3, big}));
 }
 
 TEST(SymmetricAdjacency, HoldsBothDirectionsInSortedRows) {

@@ -153,6 +153,10 @@ TEST(GraphPartitioner, RejectsImbalanceBelowOne) {
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what()).find("--imbalance"), std::string::npos) << error.what();
   }
+  // Checked whatever the method and part count, so a bad flag never passes unnoticed.
+  options = options_for(1, PartitionMethod::kRandom);
+  options.imbalance = 0.5;
+  EXPECT_THROW(assign_parts(cora_adjacency(), options), InputError);
 }
 
 TEST(GraphPartitioner, ExactBalanceIsAccepted) {

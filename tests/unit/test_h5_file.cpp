@@ -31,7 +31,8 @@ TEST(H5File, RoundTripsDatasetsAndAttributes) {
   }
   H5File file(path.string(), H5File::Mode::kRead);
   EXPECT_EQ(file.shape("group/ints"), (std::vector<hsize_t>{3, 2}));
-  EXPECT_EQ(file.read<std::int64_t>("group/ints", 2), (std::vector<std::int64_t>{1, -2, 3, 4, 5, 6}));
+  EXPECT_EQ(file.read<std::int64_t>("group/ints", 2),
+            (std::vector<std::int64_t>{1, -2, 3, 4, 5, 6}));
   // HDF5 converts on read: int64 data read as double.
   EXPECT_EQ(file.read<double>("group/ints")[1], -2.0);
   EXPECT_EQ(file.read<float>("floats"), (std::vector<float>{0.5f, 1.5f}));
