@@ -15,7 +15,6 @@
 namespace distgae {
 namespace {
 
-constexpr std::string_view kHdf5Magic = "\x89HDF\r\n\x1a\n";
 // Doubles read per HDF5 block (8 MiB): bounds memory whatever the matrix size.
 constexpr std::size_t kHdf5BlockValues = std::size_t{1} << 20;
 
@@ -210,7 +209,7 @@ FeatureMatrix read_hdf5_features(const std::string& path, const std::string& dat
 
 FeatureMatrix read_features(const std::string& path, const std::string& dataset) {
   const std::string prefix = read_file_prefix(path, 32);
-  if (prefix.starts_with(kHdf5Magic)) return read_hdf5_features(path, dataset);
+  if (has_hdf5_signature(prefix)) return read_hdf5_features(path, dataset);
   if (has_matrix_market_banner(prefix)) return read_matrix_market_features(path);
   throw InputError(at_file(path,
                            "unrecognised feature file: expected MatrixMarket (first line "

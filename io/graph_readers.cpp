@@ -7,13 +7,13 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "io/h5_file.hpp"
 #include "io/matrix_market.hpp"
 #include "io/text_scanner.hpp"
 
 namespace distgae {
 namespace {
 
-constexpr std::string_view kHdf5Magic = "\x89HDF\r\n\x1a\n";
 // Data lines read before the edge vector is sized from their average length.
 constexpr long long kLinesBeforeReserve = 4096;
 
@@ -142,7 +142,7 @@ RawGraph read_matrix_market_graph(const std::string& path) {
 
 RawGraph read_graph(const std::string& path, const EdgeListOptions& options) {
   const std::string prefix = read_file_prefix(path, 32);
-  if (prefix.starts_with(kHdf5Magic)) {
+  if (has_hdf5_signature(prefix)) {
     throw InputError(at_file(path,
                              "is an HDF5 file; graphs are read from edge lists ('u v' "
                              "lines) or MatrixMarket files"));

@@ -25,6 +25,11 @@ void silence_hdf5_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+bool has_hdf5_signature(std::string_view prefix) {
+  constexpr std::string_view kSignature = "\x89HDF\r\n\x1a\n";
+  return prefix.starts_with(kSignature);
+}
+
 H5File::H5File(std::string path, Mode mode) : path_(std::move(path)) {
   silence_hdf5_errors();
   if (mode == Mode::kCreate) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -58,6 +59,10 @@ hid_t h5_native_type() {
 
 // Stops HDF5 from printing its error stack to stderr: we report errors ourselves, in one line.
 void silence_hdf5_errors();
+
+// Whether `prefix` (a file's first bytes) starts with the 8-byte HDF5 signature. Only files with
+// no user block have it at offset 0, which is what HDF5 writes by default.
+bool has_hdf5_signature(std::string_view prefix);
 
 class H5File {
  public:

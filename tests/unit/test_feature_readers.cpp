@@ -2,45 +2,33 @@
 // documented error, and the bundled Cora features. HDF5 inputs are made with the C API here.
 #include <gtest/gtest.h>
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "io/feature_readers.hpp"
+#include "test_util.hpp"
 
 namespace distgae {
 namespace {
 
-class FeatureReaderTest : public ::testing::Test {
+using testing_util::contains;
+using testing_util::input_error;
+using testing_util::ScratchDirectoryTest;
+
+class FeatureReaderTest : public ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("distgae-features-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string write(const std::string& content, const std::string& name = "f.mtx") {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  FeatureReaderTest() : ScratchDirectoryTest("distgae-features", "f.mtx") {}
   // Adds dataset `name` (parent groups created) to the HDF5 file `file_name`, creating the file
   // when it does not exist yet. `type` describes `data`; `file_type` (default: the same) is the
   // type stored on disk.
   std::string write_h5(const std::string& file_name, const std::string& name, hid_t type,
                        const void* data, const std::vector<hsize_t>& dims,
                        hid_t file_type = H5I_INVALID_HID) {
-    const std::string path = (dir_ / file_name).string();
+    const std::string path = this->path(file_name);
     const hid_t file = std::filesystem::exists(path)
                            ? H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)
                            : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -57,26 +45,7 @@ class FeatureReaderTest : public ::testing::Test {
     H5Fclose(file);
     return path;
   }
-  std::filesystem::path dir_;
 };
-
-template <class Read>
-std::string input_error(Read&& read) {
-  try {
-    read();
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 void expect_csr(const FeatureMatrix& matrix, std::int64_t cols,
                 const std::vector<std::int64_t>& row_start, const std::vector<std::int32_t>& col,
@@ -198,7 +167,7 @@ TEST_F(FeatureReaderTest, Hdf5ForeignOrTruncatedFileIsOneLineError) {
   const std::string message = input_error([&] { read_features(path); });
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");  // HDF5's error stack stays silent
   EXPECT_TRUE(contains(message, path + ": not a readable HDF5 file"));
-  const std::string absent = (dir_ / "absent.h5").string();
+  const std::string absent = this->path("absent.h5");
   EXPECT_TRUE(
       contains(input_error([&] { read_hdf5_features(absent, "x"); }), absent + ": cannot open"));
 }
@@ -216,7 +185,7 @@ TEST_F(FeatureReaderTest, ReadFeaturesDispatchesOnTheSignature) {
   EXPECT_TRUE(contains(message, csv + ": unrecognised feature file"));
   EXPECT_TRUE(contains(message, "MatrixMarket"));
   EXPECT_TRUE(contains(message, "HDF5"));
-  const std::string absent = (dir_ / "absent").string();
+  const std::string absent = path("absent");
   EXPECT_TRUE(contains(input_error([&] { read_features(absent); }), absent + ": cannot open"));
 }
 

@@ -1,59 +1,27 @@
 // Graph readers: SNAP-style edge lists, MatrixMarket graphs and the read_graph dispatcher, on
 // small real files, plus the bundled Cora edge list.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "io/graph_readers.hpp"
 #include "io/text_scanner.hpp"
+#include "test_util.hpp"
 
 namespace distgae {
 namespace {
 
-class GraphReaderTest : public ::testing::Test {
+using testing_util::contains;
+using testing_util::input_error;
+using testing_util::ScratchDirectoryTest;
+
+class GraphReaderTest : public ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("distgae-graph-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string write(const std::string& content, const std::string& name = "edges.txt") {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::filesystem::path dir_;
+  GraphReaderTest() : ScratchDirectoryTest("distgae-graph", "edges.txt") {}
 };
-
-template <class Read>
-std::string input_error(Read&& read) {
-  try {
-    read();
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 using Edges = std::vector<NodePair>;
 
@@ -119,7 +87,7 @@ TEST_F(GraphReaderTest, EdgeListWithoutEdgesIsAnError) {
 }
 
 TEST_F(GraphReaderTest, UnopenableFileIsAnError) {
-  const std::string path = (dir_ / "absent.txt").string();
+  const std::string path = this->path("absent.txt");
   EXPECT_TRUE(contains(input_error([&] { read_edge_list(path); }), path + ": cannot open"));
   EXPECT_TRUE(contains(input_error([&] { read_graph(path); }), path + ": cannot open"));
 }

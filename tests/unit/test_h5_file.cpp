@@ -6,19 +6,16 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "test_util.hpp"
 
 namespace distgae {
 namespace {
 namespace fs = std::filesystem;
-
-fs::path temp_file(const std::string& name) {
-  return fs::temp_directory_path() /
-         (name + "-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".h5");
-}
+using testing_util::ScratchDirectory;
 
 TEST(H5File, RoundTripsDatasetsAndAttributes) {
-  const fs::path path = temp_file("h5rt");
+  const ScratchDirectory scratch("distgae-h5");
+  const fs::path path = scratch.path("h5rt.h5");
   {
     H5File file(path.string(), H5File::Mode::kCreate);
     file.write("group/ints", std::vector<std::int64_t>{1, -2, 3, 4, 5, 6}, {3, 2});
@@ -43,11 +40,11 @@ TEST(H5File, RoundTripsDatasetsAndAttributes) {
   EXPECT_EQ(file.read_string_attribute("/", "blank"), "");
   EXPECT_TRUE(file.exists("group/ints"));
   EXPECT_FALSE(file.exists("missing/ints"));
-  fs::remove(path);
 }
 
 TEST(H5File, MissingDatasetAndWrongRankNameTheFileAndDataset) {
-  const fs::path path = temp_file("h5missing");
+  const ScratchDirectory scratch("distgae-h5");
+  const fs::path path = scratch.path("h5missing.h5");
   { H5File(path.string(), H5File::Mode::kCreate).write("x", std::vector<int>{1, 2}); }
   H5File file(path.string(), H5File::Mode::kRead);
   try {
@@ -59,11 +56,11 @@ TEST(H5File, MissingDatasetAndWrongRankNameTheFileAndDataset) {
   }
   EXPECT_THROW(file.read<int>("x", 2), InputError);
   EXPECT_THROW(file.read_attribute<int>("/", "absent"), InputError);
-  fs::remove(path);
 }
 
 TEST(H5File, TruncatedOrForeignFileIsAnInputError) {
-  const fs::path path = temp_file("h5trunc");
+  const ScratchDirectory scratch("distgae-h5");
+  const fs::path path = scratch.path("h5trunc.h5");
   {
     H5File file(path.string(), H5File::Mode::kCreate);
     file.write("big", std::vector<double>(10000, 1.0));

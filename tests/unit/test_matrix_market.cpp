@@ -1,38 +1,23 @@
 // The shared MatrixMarket parser: banner and size line, entry order, symmetric mirroring, array
 // layout and every malformed-input error (each names the file and line).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "io/matrix_market.hpp"
+#include "test_util.hpp"
 
 namespace distgae {
 namespace {
 
-// A fresh directory per test (ctest runs tests as separate processes, hence the pid).
-class MatrixMarketTest : public ::testing::Test {
+using testing_util::contains;
+using testing_util::input_error;
+using testing_util::ScratchDirectoryTest;
+
+class MatrixMarketTest : public ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("distgae-mm-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string write(const std::string& content, const std::string& name = "m.mtx") {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::filesystem::path dir_;
+  MatrixMarketTest() : ScratchDirectoryTest("distgae-mm", "m.mtx") {}
 };
 
 struct Entry {
@@ -53,20 +38,7 @@ std::vector<Entry> read_all(const std::string& path) {
 
 // The InputError message thrown by reading `path` completely; fails the test when none is.
 std::string read_error(const std::string& path) {
-  try {
-    read_all(path);
-  } catch (const InputError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no InputError for " << path;
-  return "";
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+  return input_error([&] { read_all(path); }, path);
 }
 
 TEST_F(MatrixMarketTest, ReadsCoordinateRealGeneralAsZeroBasedEntriesWithLines) {
@@ -217,7 +189,7 @@ TEST_F(MatrixMarketTest, RejectsBadValuesNamingTheLine) {
 }
 
 TEST_F(MatrixMarketTest, MissingFileIsAnInputErrorNamingIt) {
-  const std::string path = (dir_ / "absent.mtx").string();
+  const std::string path = this->path("absent.mtx");
   EXPECT_TRUE(contains(read_error(path), path + ": cannot open"));
 }
 

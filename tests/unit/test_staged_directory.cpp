@@ -6,30 +6,23 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "test_util.hpp"
 
 namespace distgae {
 namespace {
 namespace fs = std::filesystem;
 
-class StagedDirectoryTest : public ::testing::Test {
+class StagedDirectoryTest : public testing_util::ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    root_ =
-        fs::temp_directory_path() /
-        ("staged-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  // Entries of root_ other than `out`: staging leftovers would show here.
+  StagedDirectoryTest() : ScratchDirectoryTest("distgae-staged") {}
+  // Entries of the scratch directory: anything besides `out` is a staging leftover.
   std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(root_), {}));
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir()), {}));
   }
-  fs::path root_;
 };
 
 TEST_F(StagedDirectoryTest, CommitRenamesIntoPlace) {
-  const fs::path out = root_ / "out";
+  const fs::path out = path("out");
   {
     StagedDirectory staged(out, false);
     std::ofstream(staged.staging_path() / "a.txt") << "x";
@@ -41,7 +34,7 @@ TEST_F(StagedDirectoryTest, CommitRenamesIntoPlace) {
 }
 
 TEST_F(StagedDirectoryTest, FailureBeforeCommitLeavesNothing) {
-  const fs::path out = root_ / "out";
+  const fs::path out = path("out");
   try {
     StagedDirectory staged(out, false);
     std::ofstream(staged.staging_path() / "a.txt") << "x";
@@ -53,7 +46,7 @@ TEST_F(StagedDirectoryTest, FailureBeforeCommitLeavesNothing) {
 }
 
 TEST_F(StagedDirectoryTest, ExistingOutputNeedsOverwrite) {
-  const fs::path out = root_ / "out";
+  const fs::path out = path("out");
   fs::create_directory(out);
   std::ofstream(out / "old.txt") << "old";
   EXPECT_THROW(StagedDirectory(out, false), InputError);
