@@ -125,16 +125,17 @@ void H5File::write_attribute_raw(const std::string& object, const std::string& n
 
 void H5File::write_attribute(const std::string& object, const std::string& name,
                              const std::string& value) {
-  // Fixed-length, null-terminated UTF-8: h5py returns str/bytes, MATLAB and h5dump print it.
+  // Variable-length UTF-8: h5py returns it as str (a fixed-length one comes back as bytes);
+  // MATLAB's h5readatt and h5dump read it as text.
   H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), value.size() + 1);
-  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
+  H5Tset_size(type.get(), H5T_VARIABLE);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   H5Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
                                   space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Aclose);
-  if (!attr.valid() || H5Awrite(attr.get(), type.get(), value.c_str()) < 0) {
+  const char* text = value.c_str();
+  if (!attr.valid() || H5Awrite(attr.get(), type.get(), &text) < 0) {
     fail_write("cannot write attribute '" + name + "' of '" + object + "'");
   }
 }

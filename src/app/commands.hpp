@@ -12,5 +12,6 @@ using CommandAction = std::function<int()>;
 
 void add_partition_command(CLI::App& app, CommandAction& action);
 void add_info_command(CLI::App& app, CommandAction& action);
+void add_train_command(CLI::App& app, CommandAction& action);
 
 }  // namespace distgae

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "distgae 0.1.0");
   distgae::CommandAction action;
   distgae::add_partition_command(app, action);
+  distgae::add_train_command(app, action);
   distgae::add_info_command(app, action);
   try {
     app.parse(argc, argv);

@@ -2,31 +2,86 @@
 
 #include <mpi.h>
 
+#include <limits>
+#include <stdexcept>
+
 #include "comm/mpi_check.hpp"
+#include "comm/mpi_comm.hpp"
 
 namespace distgae {
+namespace {
+
+struct Layout {
+  std::vector<int> counts, displacements;
+  std::size_t total = 0;
+};
+
+// Every rank's count (gathered to all ranks, or to root only) and the displacements they imply.
+Layout gather_layout(MPI_Comm comm, std::size_t size, int world_size, bool to_all, int root) {
+  if (size > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw std::length_error("gather of more than 2^31 values from one rank");
+  }
+  int count = static_cast<int>(size);
+  Layout layout;
+  layout.counts.assign(static_cast<std::size_t>(world_size), 0);
+  if (to_all) {
+    mpi_check(MPI_Allgather(&count, 1, MPI_INT, layout.counts.data(), 1, MPI_INT, comm),
+              "MPI_Allgather");
+  } else {
+    mpi_check(MPI_Gather(&count, 1, MPI_INT, layout.counts.data(), 1, MPI_INT, root, comm),
+              "MPI_Gather");
+  }
+  layout.displacements.assign(layout.counts.size(), 0);
+  std::int64_t total = 0;
+  for (std::size_t r = 0; r < layout.counts.size(); ++r) {
+    if (total > std::numeric_limits<int>::max()) {
+      throw std::length_error("gather of more than 2^31 values in all");
+    }
+    layout.displacements[r] = static_cast<int>(total);
+    total += layout.counts[r];
+  }
+  layout.total = static_cast<std::size_t>(total);
+  return layout;
+}
+
+template <class T>
+std::vector<T> gather_to_root(MPI_Comm comm, std::span<const T> values, MPI_Datatype type, int root,
+                              int rank, int world_size) {
+  const Layout layout = gather_layout(comm, values.size(), world_size, false, root);
+  std::vector<T> result(rank == root ? layout.total : 0);
+  mpi_check(MPI_Gatherv(values.data(), static_cast<int>(values.size()), type, result.data(),
+                        layout.counts.data(), layout.displacements.data(), type, root, comm),
+            "MPI_Gatherv");
+  return result;
+}
+
+}  // namespace
 
 Communicator Communicator::world() {
   int rank = 0;
   int size = 1;
   mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
   mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
-  return Communicator(rank, size);
+  return Communicator(Scope::kWorld, rank, size);
+}
+
+Communicator Communicator::self() {
+  return Communicator(Scope::kSelf, 0, 1);
 }
 
 void Communicator::barrier() const {
-  mpi_check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+  mpi_check(MPI_Barrier(to_mpi(*this)), "MPI_Barrier");
 }
 
 void Communicator::allreduce_sum(std::span<double> values) const {
   mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
-                          MPI_SUM, MPI_COMM_WORLD),
+                          MPI_SUM, to_mpi(*this)),
             "MPI_Allreduce");
 }
 
 void Communicator::allreduce_sum(std::span<std::int64_t> values) const {
   mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T,
-                          MPI_SUM, MPI_COMM_WORLD),
+                          MPI_SUM, to_mpi(*this)),
             "MPI_Allreduce");
 }
 
@@ -36,34 +91,46 @@ std::int64_t Communicator::allreduce_sum(std::int64_t value) const {
 }
 
 std::int64_t Communicator::allreduce_max(std::int64_t value) const {
-  mpi_check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD),
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, to_mpi(*this)),
             "MPI_Allreduce");
   return value;
 }
 
 std::string Communicator::broadcast(const std::string& value, int root) const {
   std::int64_t length = static_cast<std::int64_t>(value.size());
-  mpi_check(MPI_Bcast(&length, 1, MPI_INT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+  mpi_check(MPI_Bcast(&length, 1, MPI_INT64_T, root, to_mpi(*this)), "MPI_Bcast");
   std::string result = rank_ == root ? value : std::string(static_cast<std::size_t>(length), '\0');
-  mpi_check(MPI_Bcast(result.data(), static_cast<int>(length), MPI_CHAR, root, MPI_COMM_WORLD),
+  mpi_check(MPI_Bcast(result.data(), static_cast<int>(length), MPI_CHAR, root, to_mpi(*this)),
             "MPI_Bcast");
   return result;
 }
 
 std::vector<std::int64_t> Communicator::allgatherv(std::span<const std::int64_t> values) const {
-  int count = static_cast<int>(values.size());
-  std::vector<int> counts(static_cast<std::size_t>(size_));
-  mpi_check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD),
-            "MPI_Allgather");
-  std::vector<int> displacements(counts.size(), 0);
-  for (std::size_t r = 1; r < counts.size(); ++r) {
-    displacements[r] = displacements[r - 1] + counts[r - 1];
-  }
-  std::vector<std::int64_t> result(static_cast<std::size_t>(displacements.back() + counts.back()));
-  mpi_check(MPI_Allgatherv(values.data(), count, MPI_INT64_T, result.data(), counts.data(),
-                           displacements.data(), MPI_INT64_T, MPI_COMM_WORLD),
-            "MPI_Allgatherv");
+  const Layout layout = gather_layout(to_mpi(*this), values.size(), size_, true, 0);
+  std::vector<std::int64_t> result(layout.total);
+  mpi_check(
+      MPI_Allgatherv(values.data(), static_cast<int>(values.size()), MPI_INT64_T, result.data(),
+                     layout.counts.data(), layout.displacements.data(), MPI_INT64_T, to_mpi(*this)),
+      "MPI_Allgatherv");
   return result;
+}
+
+void Communicator::allgatherv(std::span<const float> values, std::vector<float>& out) const {
+  const Layout layout = gather_layout(to_mpi(*this), values.size(), size_, true, 0);
+  out.resize(layout.total);
+  mpi_check(
+      MPI_Allgatherv(values.data(), static_cast<int>(values.size()), MPI_FLOAT, out.data(),
+                     layout.counts.data(), layout.displacements.data(), MPI_FLOAT, to_mpi(*this)),
+      "MPI_Allgatherv");
+}
+
+std::vector<double> Communicator::gatherv(std::span<const double> values, int root) const {
+  return gather_to_root(to_mpi(*this), values, MPI_DOUBLE, root, rank_, size_);
+}
+
+std::vector<std::uint8_t> Communicator::gatherv(std::span<const std::uint8_t> values,
+                                                int root) const {
+  return gather_to_root(to_mpi(*this), values, MPI_UINT8_T, root, rank_, size_);
 }
 
 }  // namespace distgae

@@ -1,5 +1,6 @@
-// Communicator: the few collectives the rest of the code needs, over MPI_COMM_WORLD. Keeps
-// <mpi.h> out of every header but this module's sources.
+// Communicator: the few collectives the rest of the code needs, over the job's ranks (world) or
+// this process alone (self: a one-rank job inside a bigger one, as tests use to compare P ranks
+// against one). Keeps <mpi.h> out of every header but this module's sources.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,14 @@ namespace distgae {
 
 class Communicator {
  public:
+  enum class Scope { kWorld, kSelf };
+
   // The world communicator of the running job (needs an active MpiEnv).
   static Communicator world();
+  // This process alone, as a job of one rank.
+  static Communicator self();
+
+  Scope scope() const { return scope_; }
 
   int rank() const { return rank_; }
   int size() const { return size_; }
@@ -27,9 +34,15 @@ class Communicator {
   std::string broadcast(const std::string& value, int root = 0) const;
   // Concatenation of every rank's values, in rank order, on every rank.
   std::vector<std::int64_t> allgatherv(std::span<const std::int64_t> values) const;
+  // The same for floats, into `out` (resized): the rows of a row-partitioned matrix, gathered.
+  void allgatherv(std::span<const float> values, std::vector<float>& out) const;
+  // Concatenation of every rank's values, in rank order, on `root` only (empty elsewhere).
+  std::vector<double> gatherv(std::span<const double> values, int root = 0) const;
+  std::vector<std::uint8_t> gatherv(std::span<const std::uint8_t> values, int root = 0) const;
 
  private:
-  Communicator(int rank, int size) : rank_(rank), size_(size) {}
+  Communicator(Scope scope, int rank, int size) : scope_(scope), rank_(rank), size_(size) {}
+  Scope scope_ = Scope::kWorld;
   int rank_ = 0;
   int size_ = 1;
 };

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "comm/mpi_check.hpp"
+#include "comm/mpi_comm.hpp"
+#include "core/timer.hpp"
 
 namespace distgae {
 namespace {
@@ -24,10 +26,9 @@ struct HaloExchange::Requests {
   }
 };
 
-HaloExchange::HaloExchange(HaloPlan plan)
-    : plan_(std::move(plan)), requests_(std::make_unique<Requests>()) {
-  int world_size = 1;
-  mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &world_size), "MPI_Comm_size");
+HaloExchange::HaloExchange(HaloPlan plan, const Communicator& communicator)
+    : plan_(std::move(plan)), communicator_(communicator), requests_(std::make_unique<Requests>()) {
+  const int world_size = communicator_.size();
   if (static_cast<int>(plan_.halo_offsets.size()) != world_size + 1 ||
       static_cast<int>(plan_.send_offsets.size()) != world_size + 1) {
     throw std::invalid_argument("HaloExchange: the plan is for " +
@@ -48,6 +49,7 @@ void HaloExchange::check_shape(std::span<float> rows, int width) const {
 }
 
 void HaloExchange::start_forward(std::span<float> rows, int width) {
+  const Stopwatch timer;
   check_shape(rows, width);
   const int peers = static_cast<int>(plan_.halo_offsets.size()) - 1;
   const auto w = static_cast<std::size_t>(width);
@@ -58,7 +60,7 @@ void HaloExchange::start_forward(std::span<float> rows, int width) {
         rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
     MPI_Request request;
     mpi_check(MPI_Irecv(target, static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag,
-                        MPI_COMM_WORLD, &request),
+                        to_mpi(communicator_), &request),
               "MPI_Irecv");
     requests_->pending.push_back(request);
   }
@@ -72,19 +74,23 @@ void HaloExchange::start_forward(std::span<float> rows, int width) {
     if (count == 0) continue;
     MPI_Request request;
     mpi_check(MPI_Isend(buffer_.data() + static_cast<std::size_t>(plan_.send_offsets[q]) * w,
-                        static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag, MPI_COMM_WORLD,
-                        &request),
+                        static_cast<int>(count * width), MPI_FLOAT, q, kForwardTag,
+                        to_mpi(communicator_), &request),
               "MPI_Isend");
     requests_->pending.push_back(request);
     bytes_sent_ += count * width * static_cast<std::int64_t>(sizeof(float));
   }
+  seconds_ += timer.seconds();
 }
 
 void HaloExchange::finish_forward() {
+  const Stopwatch timer;
   requests_->wait_all();
+  seconds_ += timer.seconds();
 }
 
 void HaloExchange::reverse_add(std::span<float> rows, int width) {
+  const Stopwatch timer;
   check_shape(rows, width);
   const int peers = static_cast<int>(plan_.halo_offsets.size()) - 1;
   const auto w = static_cast<std::size_t>(width);
@@ -94,8 +100,8 @@ void HaloExchange::reverse_add(std::span<float> rows, int width) {
     if (count == 0) continue;
     MPI_Request request;
     mpi_check(MPI_Irecv(buffer_.data() + static_cast<std::size_t>(plan_.send_offsets[q]) * w,
-                        static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag, MPI_COMM_WORLD,
-                        &request),
+                        static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
+                        to_mpi(communicator_), &request),
               "MPI_Irecv");
     requests_->pending.push_back(request);
   }
@@ -106,7 +112,7 @@ void HaloExchange::reverse_add(std::span<float> rows, int width) {
         rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
     MPI_Request request;
     mpi_check(MPI_Isend(source, static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
-                        MPI_COMM_WORLD, &request),
+                        to_mpi(communicator_), &request),
               "MPI_Isend");
     requests_->pending.push_back(request);
     bytes_sent_ += count * width * static_cast<std::int64_t>(sizeof(float));
@@ -117,6 +123,7 @@ void HaloExchange::reverse_add(std::span<float> rows, int width) {
     const float* gradient = buffer_.data() + i * w;
     for (std::size_t k = 0; k < w; ++k) target[k] += gradient[k];
   }
+  seconds_ += timer.seconds();
 }
 
 }  // namespace distgae

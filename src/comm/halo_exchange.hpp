@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "comm/communicator.hpp"
+#include "core/row_exchange.hpp"
 #include "core/types.hpp"
 
 namespace distgae {
@@ -23,11 +25,11 @@ struct HaloPlan {
   std::vector<LocalId> send_rows;          // [send_offsets[P]]
 };
 
-class HaloExchange {
+class HaloExchange final : public RowExchange {
  public:
-  // Needs an active MpiEnv; the plan's P must equal the world size.
-  explicit HaloExchange(HaloPlan plan);
-  ~HaloExchange();
+  // The plan's P must equal the communicator's size.
+  HaloExchange(HaloPlan plan, const Communicator& communicator);
+  ~HaloExchange() override;
   HaloExchange(const HaloExchange&) = delete;
   HaloExchange& operator=(const HaloExchange&) = delete;
 
@@ -35,28 +37,33 @@ class HaloExchange {
   std::int64_t n_halo() const { return plan_.halo_offsets.back(); }
 
   // rows: [n_owned + n_halo, width]. Posts receives into the halo rows and sends owned rows.
-  void start_forward(std::span<float> rows, int width);
+  void start_forward(std::span<float> rows, int width) override;
   // Waits until every halo row of the last start_forward has arrived.
-  void finish_forward();
-  void forward(std::span<float> rows, int width) {
+  void finish_forward() override;
+  void forward(std::span<float> rows, int width) {  // start + finish
     start_forward(rows, width);
     finish_forward();
   }
   // rows: [n_owned + n_halo, width]. Adds each halo row into its owner's row (in peer order, so
   // the sum is the same every run); halo rows are left as they were.
-  void reverse_add(std::span<float> rows, int width);
+  void reverse_add(std::span<float> rows, int width) override;
 
   // Bytes this rank has sent through the exchange since construction.
   std::int64_t bytes_sent() const { return bytes_sent_; }
+  // Seconds spent inside the exchange's calls (packing, posting, waiting) since construction;
+  // the part of the transfer hidden behind interior rows is not in it.
+  double seconds() const { return seconds_; }
 
  private:
   struct Requests;
   void check_shape(std::span<float> rows, int width) const;
 
   HaloPlan plan_;
+  Communicator communicator_;
   std::unique_ptr<Requests> requests_;
   std::vector<float> buffer_;  // packed send rows (forward) or received gradients (reverse)
   std::int64_t bytes_sent_ = 0;
+  double seconds_ = 0.0;
 };
 
 }  // namespace distgae

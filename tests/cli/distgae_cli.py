@@ -70,3 +70,20 @@ def read_mtx_dense(path):
 def pairs(dataset):
     """An [m, 2] pair dataset as a set of tuples."""
     return {(int(a), int(b)) for a, b in dataset[:]}
+
+
+def mpirun(ranks, *args, check=True, timeout=600):
+    """Runs `mpiexec -n ranks distgae args...` (oversubscribed: CI has fewer cores than ranks)."""
+    command = ["mpiexec", "-n", str(ranks), "--oversubscribe", BIN, *map(str, args)]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} exited {proc.returncode}:\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def read_metrics(run_dir):
+    """metrics.jsonl as a list of dicts."""
+    import json
+    with open(os.path.join(run_dir, "metrics.jsonl")) as f:
+        return [json.loads(line) for line in f]

@@ -45,7 +45,7 @@ class PartitionCora(unittest.TestCase):
     def test_meta_reads_as_documented(self):
         with h5py.File(os.path.join(self.out, "meta.h5")) as meta:
             a = meta.attrs
-            self.assertEqual(a["kind"], b"distgae-dataset" if isinstance(a["kind"], bytes) else "distgae-dataset")
+            self.assertEqual(a["kind"], "distgae-dataset")
             self.assertEqual(a["format_version"], 1)
             self.assertEqual(a["num_nodes"], 2708)
             self.assertEqual(a["num_edges"], 5278)

@@ -43,7 +43,7 @@ TEST(PartitionedDataset, EachRankLoadsItsPartAndTogetherTheyCoverTheGraph) {
 TEST(HaloExchange, ForwardFillsEveryHaloRowWithItsOwnersRow) {
   const Communicator world = Communicator::world();
   const PartData part = read_part(testing::cora_dataset_for_world(), world.rank());
-  HaloExchange exchange(plan_of(part));
+  HaloExchange exchange(plan_of(part), world);
   for (int width : {1, 3, 16}) {
     const std::int64_t n_local = part.n_owned + part.n_halo;
     std::vector<float> rows(static_cast<std::size_t>(n_local * width), -1.0f);
@@ -66,7 +66,7 @@ TEST(HaloExchange, ForwardFillsEveryHaloRowWithItsOwnersRow) {
 TEST(HaloExchange, BackwardAddsHaloGradientsIntoOwners) {
   const Communicator world = Communicator::world();
   const PartData part = read_part(testing::cora_dataset_for_world(), world.rank());
-  HaloExchange exchange(plan_of(part));
+  HaloExchange exchange(plan_of(part), world);
   const int width = 2;
   const std::int64_t n_local = part.n_owned + part.n_halo;
   std::vector<float> rows(static_cast<std::size_t>(n_local * width), 0.0f);

@@ -1,0 +1,182 @@
+// `distgae train`: flags → dataset (read, or partitioned in memory) → Trainer → outputs.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "app/commands.hpp"
+#include "comm/communicator.hpp"
+#include "comm/mpi_env.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/memory.hpp"
+#include "io/dataset.hpp"
+#include "partition/partition_pipeline.hpp"
+#include "train/run_outputs.hpp"
+#include "train/trainer.hpp"
+
+namespace distgae {
+namespace {
+
+struct TrainFlags {
+  TrainingConfig config;
+  std::string data_dir;
+  PartitionJob job;  // for --graph
+  std::string model = "gae";
+  std::string decoder = "sampled";
+  std::string objective = "vol";
+  GlobalId num_nodes = 0;
+  bool verbose = false;
+};
+
+struct LoadedData {
+  DatasetMeta meta;
+  PartData part;
+};
+
+LoadedData load_data(TrainFlags& flags, const Communicator& world) {
+  if (flags.data_dir.empty() == flags.job.graph_path.empty()) {
+    throw InputError("give exactly one of --data DIR (a partitioned dataset) and --graph FILE");
+  }
+  LoadedData loaded;
+  if (!flags.data_dir.empty()) {
+    loaded.meta = read_dataset_meta(flags.data_dir);
+    if (loaded.meta.num_parts != world.size()) {
+      throw InputError(at_file(
+          flags.data_dir,
+          fmt::format("the dataset has {} parts but the job runs on {} ranks: run with mpirun -n "
+                      "{}, or re-partition for {} ranks with distgae partition --graph {} "
+                      "--parts {} --seed {} --out NEW_DIR",
+                      loaded.meta.num_parts, world.size(), loaded.meta.num_parts, world.size(),
+                      loaded.meta.source_graph, world.size(), loaded.meta.seed)));
+    }
+    loaded.part = read_part(flags.data_dir, world.rank());
+    return loaded;
+  }
+  // Small graphs: every rank partitions in memory (deterministic, so all agree) and keeps its
+  // part; no dataset directory is written.
+  PartitionJob& job = flags.job;
+  if (flags.num_nodes > 0) job.num_nodes = flags.num_nodes;
+  if (job.features_path == "none") job.features_path.clear();
+  job.partition.num_parts = world.size();
+  job.partition.objective =
+      flags.objective == "cut" ? PartitionObjective::kCut : PartitionObjective::kVolume;
+  job.split.seed = flags.config.seed;
+  job.partition.seed = flags.config.seed;
+  PartitionedDataset dataset = partition_dataset(job);
+  loaded.meta = std::move(dataset.meta);
+  loaded.part = std::move(dataset.parts[static_cast<std::size_t>(world.rank())]);
+  return loaded;
+}
+
+void print_epoch(const EpochRecord& r, int epochs) {
+  std::string val;
+  if (r.val) val = fmt::format("  val AUC {:.4f} AP {:.4f}", r.val->auc, r.val->ap);
+  log::info("epoch {:>4}/{}  loss {:.5f}{}{}  {:.1f} ms (comm {:.1f} ms)", r.epoch, epochs, r.loss,
+            r.kl != 0.0 ? fmt::format(" (recon {:.5f}, kl {:.5f})", r.reconstruction, r.kl) : "",
+            val, 1e3 * r.seconds, 1e3 * r.comm_seconds);
+}
+
+int run_train(TrainFlags& flags) {
+  int argc = 0;
+  char** argv = nullptr;
+  MpiEnv mpi(argc, argv);
+  log::set_verbose(flags.verbose);
+  const Communicator world = Communicator::world();
+  TrainingConfig& config = flags.config;
+  config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
+  config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
+
+  const LoadedData data = load_data(flags, world);
+  prepare_run_directory(config.out_dir, config.force, world);
+  log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
+            model_name(config.model), decoder_name(config.decoder), data.meta.num_nodes,
+            data.meta.num_train_edges, world.size(), config.threads);
+
+  Trainer trainer(config, data.meta, data.part, world);
+  MetricsLog metrics(config.out_dir, world);
+  RunSummary summary;
+  trainer.train([&](const EpochRecord& record) {
+    metrics.write(record);
+    print_epoch(record, config.epochs);
+    summary.epoch_seconds.push_back(record.seconds);
+    summary.final_loss = record.loss;
+  });
+  trainer.encode();
+  summary.test = trainer.evaluate_test();
+  write_embeddings(config.out_dir, trainer, data.meta, config, config.epochs, summary.test, world);
+  const double peak = static_cast<double>(peak_rss_bytes());
+  summary.peak_rss_bytes = world.gatherv(std::span<const double>(&peak, 1));
+  write_summary(config.out_dir, summary, data.meta, config, world);
+
+  log::info("test AUC {:.4f}  AP {:.4f}", summary.test.auc, summary.test.ap);
+  log::info("median epoch {:.2f} ms; peak memory per rank (MiB): {}",
+            1e3 * median(summary.epoch_seconds),
+            fmt::join(
+                [&] {
+                  std::vector<long long> mib;
+                  for (double bytes : summary.peak_rss_bytes)
+                    mib.push_back(std::llround(bytes / 1048576.0));
+                  return mib;
+                }(),
+                " "));
+  log::info("embeddings: {}/embeddings/embeddings.h5 (one [{}, {}] view over {} shards)",
+            config.out_dir, data.meta.num_nodes, config.latent, world.size());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, CommandAction& action) {
+  auto flags = std::make_shared<TrainFlags>();
+  TrainingConfig& c = flags->config;
+  CLI::App* cmd = app.add_subcommand(
+      "train", "Train GAE or VGAE over MPI ranks (mpirun -n P distgae train ...)");
+  auto* data = cmd->add_option("--data", flags->data_dir,
+                               "Dataset directory from distgae partition (P parts for P ranks)");
+  cmd->add_option("--graph", flags->job.graph_path,
+                  "Or a graph file, partitioned in memory for this run")
+      ->excludes(data);
+  cmd->add_option("--features", flags->job.features_path, "With --graph: features file, or none");
+  cmd->add_option("--features-dataset", flags->job.features_dataset,
+                  "Dataset in an HDF5 features file");
+  cmd->add_option("--node-ids", flags->job.node_ids_path,
+                  "With --graph: every node id, in feature-row order");
+  cmd->add_option("--num-nodes", flags->num_nodes, "With --graph: ids are 0..N-1");
+  cmd->add_option("--val-frac", flags->job.split.val_frac, "With --graph")->capture_default_str();
+  cmd->add_option("--test-frac", flags->job.split.test_frac, "With --graph")->capture_default_str();
+  cmd->add_flag("--no-split", flags->job.split.no_split, "With --graph: train on every edge");
+  cmd->add_option("--objective", flags->objective, "With --graph: METIS objective vol|cut")
+      ->check(CLI::IsMember({"vol", "cut"}));
+  cmd->add_option("--model", flags->model, "gae or vgae")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gae", "vgae"}));
+  cmd->add_option("--decoder", flags->decoder,
+                  "sampled (k negatives per edge) or full (the paper's dense N x N objective)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sampled", "full"}));
+  cmd->add_option("--out", c.out_dir, "Run directory (metrics.jsonl, embeddings/, summary.json)")
+      ->required();
+  cmd->add_option("--epochs", c.epochs)->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", c.learning_rate, "Adam learning rate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--hidden", c.hidden)->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--latent", c.latent)->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--neg", c.negatives, "Negatives per positive edge and epoch")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", c.seed,
+                  "Seed of initialisation and sampling (and of the split with --graph)")
+      ->capture_default_str();
+  cmd->add_option("--threads", c.threads, "OpenMP threads per rank")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--eval-every", c.eval_every, "Epochs between validation evaluations (0: never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--force", c.force, "Replace a previous run in --out");
+  cmd->add_flag("--verbose", flags->verbose, "Log from every rank");
+  cmd->callback([flags, &action] { action = [flags] { return run_train(*flags); }; });
+}
+
+}  // namespace distgae

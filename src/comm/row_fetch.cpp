@@ -1,0 +1,201 @@
+#include "comm/row_fetch.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <stdexcept>
+#include <string>
+
+#include "comm/mpi_check.hpp"
+#include "comm/mpi_comm.hpp"
+
+namespace distgae {
+namespace {
+
+// MPI counts and displacements are int: a layout past INT_MAX elements must fail loudly rather
+// than wrap into a negative count.
+int checked_int(std::int64_t value, const char* what) {
+  if (value > INT_MAX) {
+    throw std::overflow_error(std::string("RowFetch: ") + what + " (" + std::to_string(value) +
+                              " elements) exceeds MPI's int count limit; use more ranks or a "
+                              "narrower width");
+  }
+  return static_cast<int>(value);
+}
+
+// Exclusive prefix sums of `counts` × `width` into `scaled_counts` / `displacements`, checked.
+void scale_layout(const std::vector<int>& counts, int width, std::vector<int>& scaled_counts,
+                  std::vector<int>& displacements, const char* what) {
+  std::int64_t offset = 0;
+  for (std::size_t q = 0; q < counts.size(); ++q) {
+    const std::int64_t count = static_cast<std::int64_t>(counts[q]) * width;
+    scaled_counts[q] = checked_int(count, what);
+    displacements[q] = checked_int(offset, what);
+    offset += count;
+  }
+  checked_int(offset, what);
+}
+
+}  // namespace
+
+// The layout of the last plan. "fetch" is what this rank receives from each peer (its unique
+// remote ids, ascending, hence grouped by owner in rank order); "serve" is what peers asked of
+// this rank (local rows, peer order then each peer's ascending request order).
+struct RowFetch::State {
+  std::vector<GlobalId> remote_ids;  // unique, ascending
+  std::vector<int> fetch_counts, fetch_displs;
+  std::vector<int> serve_counts, serve_displs;
+  std::vector<GlobalId> serve_rows;  // ids on the wire, then local rows
+  // Per-call scratch, sized once and reused: counts × width and their displacements.
+  std::vector<int> scaled_fetch_counts, scaled_fetch_displs;
+  std::vector<int> scaled_serve_counts, scaled_serve_displs;
+  std::vector<float> serve_buffer;  // [serve_rows, width]
+
+  explicit State(std::size_t peers)
+      : fetch_counts(peers, 0),
+        fetch_displs(peers, 0),
+        serve_counts(peers, 0),
+        serve_displs(peers, 0),
+        scaled_fetch_counts(peers, 0),
+        scaled_fetch_displs(peers, 0),
+        scaled_serve_counts(peers, 0),
+        scaled_serve_displs(peers, 0) {}
+
+  // remote_ids = the sorted unique ids outside [first, end); throws on ids outside [0, n).
+  void collect_remote_ids(std::span<const GlobalId> ids, GlobalId first, GlobalId end,
+                          GlobalId num_nodes) {
+    remote_ids.clear();
+    for (const GlobalId id : ids) {
+      if (id < 0 || id >= num_nodes) {
+        throw std::out_of_range("RowFetch: node id " + std::to_string(id) + " is outside [0, " +
+                                std::to_string(num_nodes) + ")");
+      }
+      if (id < first || id >= end) remote_ids.push_back(id);
+    }
+    std::sort(remote_ids.begin(), remote_ids.end());
+    remote_ids.erase(std::unique(remote_ids.begin(), remote_ids.end()), remote_ids.end());
+    checked_int(static_cast<std::int64_t>(remote_ids.size()), "ids requested");
+  }
+
+  // Collective: tells each owner which of its ids this rank needs; serve_rows gets the ids
+  // every peer asked of this rank.
+  void exchange_requests(const std::vector<std::int64_t>& part_offsets, MPI_Comm comm) {
+    // Sorted ids are grouped by owner: each owner's share is the run between its offsets.
+    for (std::size_t q = 0; q < fetch_counts.size(); ++q) {
+      const auto begin = std::lower_bound(remote_ids.begin(), remote_ids.end(), part_offsets[q]);
+      const auto stop = std::lower_bound(begin, remote_ids.end(), part_offsets[q + 1]);
+      fetch_counts[q] = static_cast<int>(stop - begin);
+    }
+    mpi_check(MPI_Alltoall(fetch_counts.data(), 1, MPI_INT, serve_counts.data(), 1, MPI_INT, comm),
+              "MPI_Alltoall");
+    scale(1);
+    fetch_displs = scaled_fetch_displs;
+    serve_displs = scaled_serve_displs;
+    std::int64_t n_serve = 0;
+    for (const int count : serve_counts) n_serve += count;
+    serve_rows.resize(static_cast<std::size_t>(n_serve));
+    mpi_check(MPI_Alltoallv(remote_ids.data(), fetch_counts.data(), fetch_displs.data(),
+                            MPI_INT64_T, serve_rows.data(), serve_counts.data(),
+                            serve_displs.data(), MPI_INT64_T, comm),
+              "MPI_Alltoallv");
+  }
+
+  void scale(int width) {
+    scale_layout(fetch_counts, width, scaled_fetch_counts, scaled_fetch_displs, "rows fetched");
+    scale_layout(serve_counts, width, scaled_serve_counts, scaled_serve_displs, "rows served");
+  }
+};
+
+RowFetch::RowFetch(std::vector<std::int64_t> part_offsets, const Communicator& communicator)
+    : part_offsets_(std::move(part_offsets)), communicator_(communicator) {
+  const int world_size = communicator_.size();
+  rank_ = communicator_.rank();
+  if (static_cast<int>(part_offsets_.size()) != world_size + 1) {
+    throw std::invalid_argument("RowFetch: the offsets are for " +
+                                std::to_string(static_cast<int>(part_offsets_.size()) - 1) +
+                                " parts but the job has " + std::to_string(world_size) + " ranks");
+  }
+  if (part_offsets_.front() != 0 || !std::is_sorted(part_offsets_.begin(), part_offsets_.end())) {
+    throw std::invalid_argument("RowFetch: part offsets must start at 0 and never decrease");
+  }
+  state_ = std::make_unique<State>(static_cast<std::size_t>(world_size));
+}
+
+RowFetch::~RowFetch() = default;
+
+std::int64_t RowFetch::n_owned() const {
+  return part_offsets_[rank_ + 1] - part_offsets_[rank_];
+}
+
+std::int64_t RowFetch::n_remote() const {
+  return static_cast<std::int64_t>(state_->remote_ids.size());
+}
+
+void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& slots) {
+  const GlobalId first = part_offsets_[rank_];
+  const GlobalId end = part_offsets_[rank_ + 1];
+  State& s = *state_;
+  // Validates before any collective, so a bad id on every rank throws everywhere, not a hang.
+  s.collect_remote_ids(ids, first, end, part_offsets_.back());
+  slots.resize(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const GlobalId id = ids[i];
+    if (id >= first && id < end) {
+      slots[i] = id - first;
+    } else {
+      const auto found = std::lower_bound(s.remote_ids.begin(), s.remote_ids.end(), id);
+      slots[i] = n_owned() + (found - s.remote_ids.begin());
+    }
+  }
+  s.exchange_requests(part_offsets_, to_mpi(communicator_));
+  bytes_sent_ += n_remote() * static_cast<std::int64_t>(sizeof(GlobalId));
+  for (GlobalId& row : s.serve_rows) {
+    if (row < first || row >= end) {  // a peer's offsets disagree with ours
+      throw std::logic_error("RowFetch: rank " + std::to_string(rank_) + " was asked for id " +
+                             std::to_string(row) + " which it does not own");
+    }
+    row -= first;
+  }
+}
+
+void RowFetch::fetch(const float* owned, int width, float* remote) {
+  if (width <= 0) throw std::invalid_argument("RowFetch::fetch: width must be positive");
+  State& s = *state_;
+  s.scale(width);
+  const auto w = static_cast<std::size_t>(width);
+  s.serve_buffer.resize(s.serve_rows.size() * w);
+  for (std::size_t i = 0; i < s.serve_rows.size(); ++i) {
+    const float* source = owned + static_cast<std::size_t>(s.serve_rows[i]) * w;
+    std::copy(source, source + w, s.serve_buffer.data() + i * w);
+  }
+  mpi_check(
+      MPI_Alltoallv(s.serve_buffer.data(), s.scaled_serve_counts.data(),
+                    s.scaled_serve_displs.data(), MPI_FLOAT, remote, s.scaled_fetch_counts.data(),
+                    s.scaled_fetch_displs.data(), MPI_FLOAT, to_mpi(communicator_)),
+      "MPI_Alltoallv");
+  bytes_sent_ += static_cast<std::int64_t>(s.serve_buffer.size() * sizeof(float));
+}
+
+void RowFetch::return_gradients(const float* remote_grad, int width, float* owned_grad) {
+  if (width <= 0) {
+    throw std::invalid_argument("RowFetch::return_gradients: width must be positive");
+  }
+  State& s = *state_;
+  s.scale(width);
+  const auto w = static_cast<std::size_t>(width);
+  s.serve_buffer.resize(s.serve_rows.size() * w);
+  mpi_check(MPI_Alltoallv(remote_grad, s.scaled_fetch_counts.data(), s.scaled_fetch_displs.data(),
+                          MPI_FLOAT, s.serve_buffer.data(), s.scaled_serve_counts.data(),
+                          s.scaled_serve_displs.data(), MPI_FLOAT, to_mpi(communicator_)),
+            "MPI_Alltoallv");
+  bytes_sent_ += n_remote() * width * static_cast<std::int64_t>(sizeof(float));
+  // Peer order, then request order: the same additions in the same order on every run.
+  for (std::size_t i = 0; i < s.serve_rows.size(); ++i) {
+    float* target = owned_grad + static_cast<std::size_t>(s.serve_rows[i]) * w;
+    const float* gradient = s.serve_buffer.data() + i * w;
+    for (std::size_t k = 0; k < w; ++k) target[k] += gradient[k];
+  }
+}
+
+}  // namespace distgae

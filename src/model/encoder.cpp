@@ -1,0 +1,115 @@
+#include "model/encoder.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "model/spmm.hpp"
+
+namespace distgae {
+namespace {
+
+// The reference clamps log σ at 10 (exp(10)² already dwarfs any useful variance).
+constexpr float kMaxLogstd = 10.0f;
+
+void check_rows(const Matrix& m, std::int64_t rows, std::int64_t cols, const char* what) {
+  if (m.rows() != rows || m.cols() != cols) {
+    throw std::invalid_argument(std::string("Encoder: ") + what + " is [" +
+                                std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
+                                "], expected [" + std::to_string(rows) + ", " +
+                                std::to_string(cols) + "]");
+  }
+}
+
+}  // namespace
+
+Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency,
+                 RowExchange& exchange, const Csr<std::int32_t, float>& features)
+    : shape_(shape),
+      layout_(parameter_layout(shape)),
+      adjacency_(adjacency),
+      features_(features),
+      aggregation_(adjacency, exchange) {
+  if (shape.input_dim > 0) {
+    if (features.n_rows() != adjacency.n_owned || features.n_cols != shape.input_dim) {
+      throw std::invalid_argument("Encoder: features must be [n_owned, input_dim]");
+    }
+    features_transposed_ = transpose(features);
+  }
+}
+
+void Encoder::forward(std::span<const float> params, const Matrix& node_rows) {
+  if (static_cast<std::int64_t>(params.size()) != layout_.total) {
+    throw std::invalid_argument("Encoder::forward: " + std::to_string(params.size()) +
+                                " parameters, expected " + std::to_string(layout_.total));
+  }
+  const std::int64_t n_owned = adjacency_.n_owned;
+  const int hidden = shape_.hidden;
+  const int width = shape_.heads() * shape_.latent;
+
+  // Layer 0: transform before aggregating, so the exchange carries hidden-wide rows.
+  t1_ext_.resize(adjacency_.n_local, hidden);
+  if (shape_.input_dim > 0) {
+    w0_ = ConstMatrixMap(params.data() + layout_.w0_offset, shape_.input_dim, hidden);
+    spmm_rows(features_, w0_, t1_ext_, 0, n_owned);
+  } else {
+    check_rows(node_rows, n_owned, hidden, "node_rows");
+    t1_ext_.topRows(n_owned) = node_rows;
+  }
+  aggregation_.forward(t1_ext_, h_pre_);
+  h_ = h_pre_.cwiseMax(0.0f);
+
+  // Layer 1, both VGAE heads at once.
+  w1_ = ConstMatrixMap(params.data() + layout_.w1_offset, hidden, width);
+  t2_ext_.resize(adjacency_.n_local, width);
+  t2_ext_.topRows(n_owned).noalias() = h_ * w1_;
+  if (shape_.kind == ModelKind::kGae) {
+    aggregation_.forward(t2_ext_, mu_);
+  } else {
+    aggregation_.forward(t2_ext_, out_);
+    mu_ = out_.leftCols(shape_.latent);
+    logstd_ = out_.rightCols(shape_.latent).cwiseMin(kMaxLogstd);
+  }
+  have_forward_ = true;
+}
+
+void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float> dparams,
+                       Matrix& dnode_rows) {
+  if (!have_forward_) throw std::logic_error("Encoder::backward before forward");
+  if (static_cast<std::int64_t>(dparams.size()) != layout_.total) {
+    throw std::invalid_argument("Encoder::backward: gradient buffer of the wrong size");
+  }
+  const std::int64_t n_owned = adjacency_.n_owned;
+  const int hidden = shape_.hidden;
+  const int latent = shape_.latent;
+  const int width = shape_.heads() * latent;
+  check_rows(dmu, n_owned, latent, "dmu");
+
+  const Matrix* d_out = &dmu;
+  if (shape_.kind == ModelKind::kVgae) {
+    check_rows(dlogstd, n_owned, latent, "dlogstd");
+    d_out_.resize(n_owned, width);
+    d_out_.leftCols(latent) = dmu;
+    // As torch.clamp(max=10): the gradient passes where the input is at most the bound.
+    d_out_.rightCols(latent).array() =
+        (out_.rightCols(latent).array() <= kMaxLogstd).select(dlogstd.array(), 0.0f);
+    d_out = &d_out_;
+  }
+
+  aggregation_.backward(*d_out, dt2_ext_);
+  const auto dt2 = dt2_ext_.topRows(n_owned);
+  MatrixMap(dparams.data() + layout_.w1_offset, hidden, width).noalias() = h_.transpose() * dt2;
+  dh_.resize(n_owned, hidden);
+  dh_.noalias() = dt2 * w1_.transpose();
+  dh_.array() *= (h_pre_.array() > 0.0f).cast<float>();  // ReLU'
+
+  aggregation_.backward(dh_, dt1_ext_);
+  if (shape_.input_dim > 0) {
+    scratch_.resize(shape_.input_dim, hidden);
+    spmm_rows(features_transposed_, dt1_ext_, scratch_, 0, shape_.input_dim);
+    MatrixMap(dparams.data() + layout_.w0_offset, shape_.input_dim, hidden) = scratch_;
+  } else {
+    dnode_rows = dt1_ext_.topRows(n_owned);
+  }
+}
+
+}  // namespace distgae

@@ -1,0 +1,84 @@
+// The 2-layer GCN encoder of GAE and VGAE (Kipf & Welling 2016), over one part's rows:
+//   H = ReLU(Â · X W0),   GAE: Z = Â · H W1,   VGAE: [μ | log σ] = Â · H [Wμ | Wσ]
+// VGAE's two heads share layer 1 and are computed as one layer of width 2·latent (one SpMM, one
+// halo exchange). log σ is clamped at 10 as the reference does. No bias, no dropout.
+//
+// Featureless graphs (input_dim == 0) use identity features: X W0 is then a learnable row per
+// node (`node_rows`, [n_owned, hidden]) that lives with its node and is updated by its owner.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/csr.hpp"
+#include "core/row_exchange.hpp"
+#include "core/types.hpp"
+#include "model/dense.hpp"
+#include "model/gcn_aggregation.hpp"
+#include "model/normalized_adjacency.hpp"
+
+namespace distgae {
+
+enum class ModelKind { kGae, kVgae };
+
+struct EncoderShape {
+  ModelKind kind = ModelKind::kGae;
+  std::int64_t input_dim = 0;  // feature columns; 0: featureless (per-node first-layer rows)
+  int hidden = 32;
+  int latent = 16;
+  int heads() const { return kind == ModelKind::kVgae ? 2 : 1; }
+};
+
+// Where each replicated weight matrix sits in the one flat parameter (and gradient) buffer.
+struct ParameterLayout {
+  std::int64_t w0_offset = 0, w0_rows = 0;  // W0 [input_dim, hidden]; 0 rows when featureless
+  std::int64_t w1_offset = 0;               // W1 [hidden, heads·latent]: columns [μ | log σ]
+  std::int64_t total = 0;
+};
+ParameterLayout parameter_layout(const EncoderShape& shape);
+
+// Glorot-uniform weights, each entry a pure function of (seed, layer, row, column): the same on
+// every rank and for every number of ranks.
+std::vector<float> init_parameters(const EncoderShape& shape, std::uint64_t seed);
+
+// Featureless first-layer rows of the owned nodes: the rows of a Glorot-uniform [num_nodes,
+// hidden] W0, keyed by canonical id. canonical_ids: [n_owned].
+Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId num_nodes,
+                      std::span<const GlobalId> canonical_ids);
+
+class Encoder {
+ public:
+  // features: the owned rows' features [n_owned, input_dim] (ignored when featureless).
+  // The references must outlive the encoder.
+  Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency, RowExchange& exchange,
+          const Csr<std::int32_t, float>& features);
+
+  // params: [layout.total]; node_rows: [n_owned, hidden] when featureless (else ignored).
+  void forward(std::span<const float> params, const Matrix& node_rows);
+
+  const Matrix& mu() const { return mu_; }          // [n_owned, latent]
+  const Matrix& logstd() const { return logstd_; }  // [n_owned, latent], VGAE only
+
+  // dmu, dlogstd: [n_owned, latent] (dlogstd ignored for GAE). Writes dparams [layout.total]
+  // (this part's contribution; the caller allreduces) and, when featureless, dnode_rows
+  // [n_owned, hidden] (complete: halo contributions from other parts included).
+  void backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float> dparams,
+                Matrix& dnode_rows);
+
+ private:
+  EncoderShape shape_;
+  ParameterLayout layout_;
+  const NormalizedAdjacency& adjacency_;
+  const Csr<std::int32_t, float>& features_;
+  GcnAggregation aggregation_;
+  // Activations kept from forward for backward; scratch reused across epochs (no allocation in
+  // the loop once sizes are reached).
+  Matrix t1_ext_, h_pre_, h_, t2_ext_, out_, mu_, logstd_;
+  Matrix d_out_, dt2_ext_, dh_, dt1_ext_, scratch_;
+  Matrix w0_, w1_;                                // forward's weights, kept for backward
+  Csr<std::int32_t, float> features_transposed_;  // Xᵀ [input_dim, n_owned], built once
+  bool have_forward_ = false;
+};
+
+}  // namespace distgae

@@ -1,0 +1,44 @@
+// Deterministic parallel sums for the losses: the terms are summed in fixed blocks whose
+// boundaries depend only on n, and the block sums are added in block order, so a loss has the
+// same bits for every thread count and schedule (fp64 accumulation, as DESIGN.md asks).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace distgae::detail {
+
+inline constexpr int kSumBlocks = 256;
+
+// Σ term(i) for i in [0, n), in double, over OpenMP threads when `parallel`. term may also write
+// outputs for index i (each index is visited exactly once, by one thread).
+template <class Term>
+double blocked_sum(std::int64_t n, bool parallel, Term&& term) {
+  std::array<double, kSumBlocks> partial{};
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+  for (int block = 0; block < kSumBlocks; ++block) {
+    const std::int64_t begin = n * block / kSumBlocks;
+    const std::int64_t end = n * (block + 1) / kSumBlocks;
+    double sum = 0.0;
+    for (std::int64_t i = begin; i < end; ++i) sum += term(i);
+    partial[static_cast<std::size_t>(block)] = sum;
+  }
+  double total = 0.0;
+  for (const double value : partial) total += value;
+  return total;
+}
+
+inline constexpr int kScratchSlots = 2;
+
+// A float buffer of n entries owned by the calling thread; distinct slots never alias. It only
+// grows, so a kernel called every epoch stops allocating once the sizes are reached.
+inline std::span<float> thread_scratch(int slot, std::size_t n) {
+  thread_local std::array<std::vector<float>, kScratchSlots> buffers;
+  std::vector<float>& buffer = buffers.at(static_cast<std::size_t>(slot));
+  if (buffer.size() < n) buffer.resize(n);
+  return {buffer.data(), n};
+}
+
+}  // namespace distgae::detail

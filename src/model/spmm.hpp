@@ -1,0 +1,31 @@
+// Sparse × dense kernels on CSR, parallel over rows with OpenMP. Every output row is summed by one
+// thread in the CSR's column order, so results have the same bits for every thread count.
+#pragma once
+
+#include <cstdint>
+
+#include "core/csr.hpp"
+#include "core/types.hpp"
+#include "model/dense.hpp"
+
+namespace distgae {
+
+// y.row(r) = Σ_k a(r, k) · x.row(k) for r in [row_begin, row_end) (a's values, or all ones when a
+// has none). x: [≥ a.n_cols, w] (rows past a.n_cols are not read); y: [≥ row_end, w], already
+// sized. Rows outside the range are left untouched. Widths 16, 32 and 64 use fixed-size kernels.
+void spmm_rows(const Csr<LocalId, float>& a, const Matrix& x, Matrix& y, std::int64_t row_begin,
+               std::int64_t row_end);
+
+// y = X · W for sparse features X [n, d] (values, or all ones when X has no values) and dense
+// W [d, w]. y: [n, w] (resized).
+void sparse_times_dense(const Csr<std::int32_t, float>& x, const Matrix& w, Matrix& y);
+
+// The transpose of a [n, d] CSR as a [d, n] CSR (values kept, or none when a has none); each row's
+// columns come out sorted. Build it once and use spmm_rows for repeated Xᵀ · dY products.
+Csr<std::int32_t, float> transpose(const Csr<std::int32_t, float>& a);
+
+// dW = Xᵀ · dY for sparse X [n, d] and dense dY [n, w]; dW: [d, w] (resized, overwritten).
+// Builds Xᵀ on every call (no atomics); callers in a loop keep transpose(x) and use spmm_rows.
+void sparse_transpose_times_dense(const Csr<std::int32_t, float>& x, const Matrix& dy, Matrix& dw);
+
+}  // namespace distgae

@@ -1,0 +1,114 @@
+#include "train/objective.hpp"
+
+#include <algorithm>
+
+#include "core/timer.hpp"
+#include "model/link_loss.hpp"
+#include "train/random_draws.hpp"
+
+namespace distgae {
+
+SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMeta& meta,
+                                   const PartData& part, RowFetch& fetch)
+    : meta_(meta),
+      fetch_(fetch),
+      seed_(config.seed),
+      negatives_(config.negatives),
+      first_owned_(meta.part_offsets[static_cast<std::size_t>(part.part)]),
+      positives_(part.train_edges) {
+  const std::size_t n_pos = positives_.size();
+  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
+  positive_first_.resize(n_pos);
+  negative_first_.resize(n_neg);
+  far_ids_.resize(n_pos + n_neg);
+  for (std::size_t i = 0; i < n_pos; ++i) {
+    positive_first_[i] = meta.canonical_to_ordered[positives_[i].first] - first_owned_;
+    far_ids_[i] = meta.canonical_to_ordered[positives_[i].second];
+    for (int j = 0; j < negatives_; ++j) {
+      negative_first_[i * static_cast<std::size_t>(negatives_) + j] = positive_first_[i];
+    }
+  }
+}
+
+double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) {
+  const std::size_t n_pos = positives_.size();
+  const auto k = static_cast<std::size_t>(negatives_);
+  // Negatives of this epoch: keyed by the positive's canonical ids, so the same for any P.
+#pragma omp parallel for schedule(static)
+  for (std::size_t i = 0; i < n_pos; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      const GlobalId far =
+          negative_endpoint(seed_, epoch, positives_[i], static_cast<int>(j), meta_.num_nodes);
+      far_ids_[n_pos + i * k + j] = meta_.canonical_to_ordered[far];
+    }
+  }
+  const Eigen::Index latent = z.cols();
+  const Eigen::Index n_owned = z.rows();
+  Stopwatch comm;
+  fetch_.plan(far_ids_, far_slots_);
+  table_.resize(n_owned + fetch_.n_remote(), latent);
+  table_.topRows(n_owned) = z;
+  fetch_.fetch(z.data(), static_cast<int>(latent), table_.data() + n_owned * latent);
+  comm_seconds_ += comm.seconds();
+
+  dtable_.setZero(table_.rows(), latent);
+  const double positives_total = static_cast<double>(meta_.num_train_edges);
+  const double negatives_total = positives_total * static_cast<double>(k);
+  const std::span<const std::int64_t> slots(far_slots_);
+  const double positive_sum = pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
+                                                 1.0 / positives_total, dtable_);
+  const double negative_sum = pair_logistic_loss(table_, negative_first_, slots.subspan(n_pos),
+                                                 0.0f, 1.0 / negatives_total, dtable_);
+  comm.restart();
+  fetch_.return_gradients(dtable_.data() + n_owned * latent, static_cast<int>(latent),
+                          dtable_.data());
+  comm_seconds_ += comm.seconds();
+  dz += dtable_.topRows(n_owned);
+  return positive_sum / positives_total + negative_sum / negatives_total;
+}
+
+FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,
+                             const Communicator& world)
+    : world_(world),
+      first_owned_(meta.part_offsets[static_cast<std::size_t>(part.part)]),
+      weights_(full_reconstruction_weights(meta.num_nodes, 2 * meta.num_train_edges)) {
+  // Row u's label-1 columns: its training neighbours and itself, in partition order.
+  positives_.n_cols = meta.num_nodes;
+  positives_.row_start.assign(1, 0);
+  for (std::int64_t u = 0; u < part.n_owned; ++u) {
+    const std::size_t begin = positives_.col_index.size();
+    positives_.col_index.push_back(first_owned_ + u);
+    for (LocalId column : part.adjacency.row(u)) {
+      positives_.col_index.push_back(meta.canonical_to_ordered[part.canonical_id[column]]);
+    }
+    std::sort(positives_.col_index.begin() + static_cast<std::ptrdiff_t>(begin),
+              positives_.col_index.end());
+    positives_.row_start.push_back(static_cast<std::int64_t>(positives_.col_index.size()));
+  }
+}
+
+double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& dz) {
+  Stopwatch comm;
+  const std::span<const float> owned(z.data(), static_cast<std::size_t>(z.size()));
+  world_.allgatherv(owned, gathered_);
+  comm_seconds_ += comm.seconds();
+  bytes_sent_ += static_cast<std::int64_t>(owned.size_bytes()) * (world_.size() - 1);
+  z_all_ = ConstMatrixMap(gathered_.data(), static_cast<Eigen::Index>(gathered_.size()) / z.cols(),
+                          z.cols());
+  const double loss =
+      full_reconstruction_loss(z_all_, first_owned_, z.rows(), positives_, weights_, dz_owned_);
+  dz += dz_owned_;
+  return loss;
+}
+
+std::unique_ptr<ReconstructionObjective> make_objective(const TrainingConfig& config,
+                                                        const DatasetMeta& meta,
+                                                        const PartData& part, RowFetch& fetch,
+                                                        const Communicator& world) {
+  if (config.decoder == DecoderKind::kFull) {
+    return std::make_unique<FullObjective>(meta, part, world);
+  }
+  return std::make_unique<SampledObjective>(config, meta, part, fetch);
+}
+
+}  // namespace distgae

@@ -1,0 +1,77 @@
+// The reconstruction objectives: given this rank's latent rows z, its share of the loss (so that
+// the sum over ranks is the loss) and the complete gradient of the loss w.r.t. its rows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "comm/row_fetch.hpp"
+#include "io/dataset.hpp"
+#include "model/dense.hpp"
+#include "model/full_reconstruction.hpp"
+#include "train/training_config.hpp"
+
+namespace distgae {
+
+class ReconstructionObjective {
+ public:
+  virtual ~ReconstructionObjective() = default;
+  // z: [n_owned, latent]; dz: [n_owned, latent], the gradient is added into it. Collective.
+  virtual double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) = 0;
+  // Seconds spent communicating and bytes sent by this rank, since construction.
+  virtual double comm_seconds() const = 0;
+  virtual std::int64_t bytes_sent() const = 0;
+};
+
+// Mean BCE over the training edges + mean BCE over k uniform negatives per edge (DESIGN.md).
+// The rows of far endpoints come through RowFetch; their gradients return the same way.
+class SampledObjective final : public ReconstructionObjective {
+ public:
+  SampledObjective(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
+                   RowFetch& fetch);
+  double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
+  double comm_seconds() const override { return comm_seconds_; }
+  std::int64_t bytes_sent() const override { return fetch_.bytes_sent(); }
+
+ private:
+  const DatasetMeta& meta_;
+  RowFetch& fetch_;
+  std::uint64_t seed_;
+  int negatives_;
+  std::int64_t first_owned_;
+  std::vector<NodePair> positives_;           // canonical, first endpoint owned
+  std::vector<std::int64_t> positive_first_;  // row of the first endpoint (owned)
+  std::vector<std::int64_t> negative_first_;
+  std::vector<GlobalId> far_ids_;  // partition-ordered: positives' then negatives'
+  std::vector<std::int64_t> far_slots_;
+  Matrix table_, dtable_;
+  double comm_seconds_ = 0.0;
+};
+
+// The paper's objective over all N² pairs; every rank gathers every row of z once per epoch.
+class FullObjective final : public ReconstructionObjective {
+ public:
+  FullObjective(const DatasetMeta& meta, const PartData& part, const Communicator& world);
+  double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
+  double comm_seconds() const override { return comm_seconds_; }
+  std::int64_t bytes_sent() const override { return bytes_sent_; }
+
+ private:
+  Communicator world_;
+  std::int64_t first_owned_;
+  Csr<std::int64_t, float> positives_;  // per owned row: ordered ids of neighbours and itself
+  FullReconstructionWeights weights_;
+  std::vector<float> gathered_;
+  Matrix z_all_, dz_owned_;
+  double comm_seconds_ = 0.0;
+  std::int64_t bytes_sent_ = 0;
+};
+
+std::unique_ptr<ReconstructionObjective> make_objective(const TrainingConfig& config,
+                                                        const DatasetMeta& meta,
+                                                        const PartData& part, RowFetch& fetch,
+                                                        const Communicator& world);
+
+}  // namespace distgae

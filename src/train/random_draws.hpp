@@ -1,0 +1,23 @@
+// The random draws of training, each a pure function of (seed, purpose, epoch, canonical ids) so
+// that a run gives the same numbers for every number of ranks (DESIGN.md, Determinism).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "core/types.hpp"
+#include "model/dense.hpp"
+
+namespace distgae {
+
+// Canonical id of the far endpoint of negative `draw` of positive edge (u, v) in `epoch`:
+// uniform over all num_nodes nodes.
+GlobalId negative_endpoint(std::uint64_t seed, std::int64_t epoch, NodePair positive, int draw,
+                           GlobalId num_nodes);
+
+// VGAE's ε: noise [n, latent] standard normal, row i keyed by canonical_ids[i] (Box-Muller on
+// two counter-based uniforms per entry).
+void fill_vgae_noise(std::uint64_t seed, std::int64_t epoch,
+                     std::span<const GlobalId> canonical_ids, Matrix& noise);
+
+}  // namespace distgae

@@ -1,0 +1,172 @@
+#include "train/run_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/embedding_files.hpp"
+#include "io/staged_directory.hpp"
+
+namespace distgae {
+namespace fs = std::filesystem;
+
+namespace {
+
+// JSON has no NaN: a metric that does not exist (no split) is null.
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+void check_finite(const Matrix& rows, const Communicator& world) {
+  const std::int64_t bad = rows.allFinite() ? 0 : 1;
+  if (world.allreduce_sum(bad) != 0) {
+    throw std::runtime_error(
+        "the final embeddings are not finite (training diverged); "
+        "nothing was written; try a lower --lr");
+  }
+}
+
+std::vector<float> copy_rows(const Matrix& rows) {
+  return {rows.data(), rows.data() + rows.size()};
+}
+
+}  // namespace
+
+void prepare_run_directory(const std::string& dir, bool force, const Communicator& world) {
+  std::string error;
+  if (world.rank() == 0) {
+    const fs::path run(dir);
+    const bool has_run = fs::exists(run / "metrics.jsonl") || fs::exists(run / "embeddings") ||
+                         fs::exists(run / "summary.json");
+    if (has_run && !force) {
+      error = at_file(dir, "holds a previous run (pass --force to replace it)");
+    } else if (!has_run && fs::exists(run) && !fs::is_directory(run)) {
+      error = at_file(dir, "exists and is not a directory");
+    } else {
+      if (has_run) {
+        for (const char* name : {"metrics.jsonl", "summary.json", "embeddings"}) {
+          fs::remove_all(run / name);
+        }
+      }
+      fs::create_directories(run);
+    }
+  }
+  error = world.broadcast(error);
+  if (!error.empty()) throw InputError(error);
+}
+
+MetricsLog::MetricsLog(const std::string& run_dir, const Communicator& world) {
+  if (world.rank() != 0) return;
+  path_ = (fs::path(run_dir) / "metrics.jsonl").string();
+  out_.open(path_);
+  if (!out_) throw std::runtime_error(at_file(path_, "cannot create"));
+}
+
+void MetricsLog::write(const EpochRecord& record) {
+  if (!out_.is_open()) return;
+  nlohmann::json line = {{"epoch", record.epoch},
+                         {"loss", number_or_null(record.loss)},
+                         {"reconstruction", number_or_null(record.reconstruction)},
+                         {"kl", number_or_null(record.kl)},
+                         {"epoch_s", record.seconds},
+                         {"compute_s", record.compute_seconds},
+                         {"comm_s", record.comm_seconds},
+                         {"bytes_sent", record.bytes_sent}};
+  if (record.val) {
+    line["val_auc"] = number_or_null(record.val->auc);
+    line["val_ap"] = number_or_null(record.val->ap);
+  }
+  out_ << line.dump() << '\n';
+  out_.flush();  // a person (or a script) can follow the run with tail -f
+  if (!out_) throw std::runtime_error(at_file(path_, "write failed"));
+}
+
+void write_embeddings(const std::string& run_dir, const Trainer& trainer, const DatasetMeta& meta,
+                      const TrainingConfig& config, std::int64_t epoch, RankingMetrics test,
+                      const Communicator& world) {
+  const bool vgae = config.model == ModelKind::kVgae;
+  check_finite(trainer.mu(), world);
+  if (vgae) check_finite(trainer.logstd(), world);
+
+  EmbeddingAttributes attributes;
+  attributes.model = model_name(config.model);
+  attributes.latent = config.latent;
+  attributes.hidden = config.hidden;
+  attributes.epoch = epoch;
+  attributes.seed = config.seed;
+  attributes.test_auc = test.auc;
+  attributes.test_ap = test.ap;
+  attributes.graph_fingerprint = meta.graph_fingerprint;
+
+  const fs::path final_dir = fs::path(run_dir) / "embeddings";
+  std::unique_ptr<StagedDirectory> staged;
+  std::string staging;
+  if (world.rank() == 0) {
+    staged = std::make_unique<StagedDirectory>(final_dir, true);
+    staging = staged->staging_path().string();
+  }
+  staging = world.broadcast(staging);
+
+  const PartData& part = trainer.part();
+  EmbeddingShard shard;
+  shard.part = part.part;
+  shard.num_parts = part.num_parts;
+  shard.node_id.assign(part.node_id.begin(), part.node_id.begin() + part.n_owned);
+  shard.embedding = copy_rows(trainer.mu());
+  if (vgae) shard.logstd = copy_rows(trainer.logstd());
+  write_embedding_shard((fs::path(staging) / embedding_shard_name(part.part)).string(), shard,
+                        config.latent, attributes);
+  world.barrier();
+  if (world.rank() == 0) {
+    write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,
+                         config.latent, vgae, attributes);
+    staged->commit();
+  }
+  world.barrier();
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
+                   const TrainingConfig& config, const Communicator& world) {
+  if (world.rank() != 0) return;
+  const nlohmann::json json = {{"model", model_name(config.model)},
+                               {"decoder", decoder_name(config.decoder)},
+                               {"ranks", world.size()},
+                               {"threads", config.threads},
+                               {"epochs", config.epochs},
+                               {"lr", config.learning_rate},
+                               {"hidden", config.hidden},
+                               {"latent", config.latent},
+                               {"negatives", config.negatives},
+                               {"seed", config.seed},
+                               {"nodes", meta.num_nodes},
+                               {"train_edges", meta.num_train_edges},
+                               {"feature_dim", meta.feature_dim},
+                               {"graph_fingerprint", meta.graph_fingerprint},
+                               {"test_auc", number_or_null(summary.test.auc)},
+                               {"test_ap", number_or_null(summary.test.ap)},
+                               {"final_loss", number_or_null(summary.final_loss)},
+                               {"median_epoch_s", median(summary.epoch_seconds)},
+                               {"peak_rss_bytes_per_rank", summary.peak_rss_bytes}};
+  const fs::path path = fs::path(run_dir) / "summary.json";
+  const fs::path temporary = fs::path(run_dir) / ".summary.json.tmp";
+  {
+    std::ofstream out(temporary);
+    out << json.dump(2) << '\n';
+    if (!out) throw std::runtime_error(at_file(temporary.string(), "write failed"));
+  }
+  fs::rename(temporary, path);
+}
+
+}  // namespace distgae

@@ -1,0 +1,54 @@
+// What a training run leaves in RUN_DIR: metrics.jsonl (a line per epoch, written as it goes),
+// embeddings/ (a shard per rank plus embeddings.h5, a view over them; written under a
+// temporary name and renamed when complete) and summary.json (the run's figures, last).
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "io/dataset.hpp"
+#include "train/link_metrics.hpp"
+#include "train/trainer.hpp"
+#include "train/training_config.hpp"
+
+namespace distgae {
+
+// Collective. Rank 0 creates RUN_DIR. An existing run there (metrics.jsonl or embeddings/) is an
+// InputError unless `force`, which removes that run's files first; a non-empty directory that
+// is not a run is never touched.
+void prepare_run_directory(const std::string& dir, bool force, const Communicator& world);
+
+// metrics.jsonl on rank 0 (other ranks hold an inactive log).
+class MetricsLog {
+ public:
+  MetricsLog(const std::string& run_dir, const Communicator& world);
+  void write(const EpochRecord& record);
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+};
+
+// Collective. Writes embeddings/ for the trainer's current μ (and log σ for VGAE). Throws,
+// writing nothing, when any rank's rows are not finite.
+void write_embeddings(const std::string& run_dir, const Trainer& trainer, const DatasetMeta& meta,
+                      const TrainingConfig& config, std::int64_t epoch, RankingMetrics test,
+                      const Communicator& world);
+
+struct RunSummary {
+  RankingMetrics test;
+  std::vector<double> epoch_seconds;
+  std::vector<double> peak_rss_bytes;  // per rank
+  double final_loss = 0.0;
+};
+
+// Rank 0 writes summary.json (config, dataset, test metrics, median epoch time, memory).
+void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
+                   const TrainingConfig& config, const Communicator& world);
+
+double median(std::vector<double> values);
+
+}  // namespace distgae

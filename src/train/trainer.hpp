@@ -1,0 +1,96 @@
+// Trainer: full-batch GAE/VGAE training of one rank's part (DESIGN.md, Training). Weights are
+// replicated and updated by the same Adam step on every rank from one allreduced gradient;
+// node rows (activations, featureless first-layer rows) are distributed. P = 1 is the same code.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "comm/halo_exchange.hpp"
+#include "comm/row_fetch.hpp"
+#include "io/dataset.hpp"
+#include "model/adam.hpp"
+#include "model/encoder.hpp"
+#include "model/normalized_adjacency.hpp"
+#include "train/evaluation.hpp"
+#include "train/objective.hpp"
+#include "train/training_config.hpp"
+
+namespace distgae {
+
+struct EpochRecord {
+  std::int64_t epoch = 0;  // 1-based
+  double loss = 0.0;
+  double reconstruction = 0.0;
+  double kl = 0.0;
+  std::optional<RankingMetrics> val;
+  double seconds = 0.0;          // wall time of the training step
+  double comm_seconds = 0.0;     // of which spent in communication (this rank)
+  double compute_seconds = 0.0;  // seconds - comm_seconds
+  std::int64_t bytes_sent = 0;   // by all ranks together during the step
+};
+
+// Loss parts at the current weights (the same on every rank after the allreduce).
+struct LossParts {
+  double reconstruction = 0.0;
+  double kl = 0.0;
+  double total() const { return reconstruction + kl; }
+};
+
+class Trainer {
+ public:
+  Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData part, Communicator world);
+  ~Trainer();
+
+  // Collective: trains config.epochs epochs, calling on_epoch (every rank) after each.
+  // Throws std::runtime_error naming the epoch when the loss stops being finite.
+  void train(const std::function<void(const EpochRecord&)>& on_epoch);
+
+  // Collective: loss and gradients at the current weights for `epoch`'s draws, without
+  // updating. Afterwards gradients() is the allreduced replicated gradient and
+  // node_row_gradients() this rank's featureless first-layer rows' gradient.
+  LossParts compute_gradients(std::int64_t epoch);
+  std::span<const float> gradients() const { return gradients_; }
+  const Matrix& node_row_gradients() const { return node_row_gradients_; }
+
+  // Collective: μ (and log σ) of the current weights, and metrics on the held-out pairs.
+  void encode();
+  RankingMetrics evaluate_val();
+  RankingMetrics evaluate_test();
+  const Matrix& mu() const { return encoder_->mu(); }
+  const Matrix& logstd() const { return encoder_->logstd(); }
+
+  std::span<const float> parameters() const { return parameters_; }
+  const Matrix& node_rows() const { return node_rows_; }
+  const PartData& part() const { return part_; }
+  const EncoderShape& shape() const { return shape_; }
+
+ private:
+  std::int64_t bytes_sent() const;
+  double comm_seconds() const;
+
+  TrainingConfig config_;
+  const DatasetMeta& meta_;
+  PartData part_;
+  Communicator world_;
+  EncoderShape shape_;
+  NormalizedAdjacency adjacency_;
+  HaloExchange exchange_;
+  RowFetch fetch_;
+  std::unique_ptr<Encoder> encoder_;
+  std::unique_ptr<ReconstructionObjective> objective_;
+  LinkEvaluator val_, test_;
+  std::vector<float> parameters_, gradients_;
+  std::vector<double> reduce_buffer_;  // gradients + loss parts, one allreduce
+  Matrix node_rows_, node_row_gradients_;
+  Adam parameter_optimizer_;
+  std::unique_ptr<Adam> node_row_optimizer_;
+  Matrix noise_, z_, dz_, dmu_, dlogstd_;
+  double allreduce_seconds_ = 0.0;
+};
+
+}  // namespace distgae

@@ -1,0 +1,34 @@
+// Everything `distgae train` is told, in one struct (also what a checkpoint will record).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "model/encoder.hpp"
+
+namespace distgae {
+
+enum class DecoderKind {
+  kSampled,  // positives + k uniform negatives per positive (scales to any graph)
+  kFull,     // the paper's dense N×N weighted reconstruction (graphs up to ~50k nodes)
+};
+
+struct TrainingConfig {
+  ModelKind model = ModelKind::kGae;
+  DecoderKind decoder = DecoderKind::kSampled;
+  int epochs = 200;
+  double learning_rate = 0.01;
+  int hidden = 32;
+  int latent = 16;
+  int negatives = 1;  // per positive edge and epoch
+  std::uint64_t seed = 0;
+  int threads = 1;      // OpenMP threads per rank
+  int eval_every = 10;  // epochs between validation evaluations (0: never)
+  std::string out_dir;
+  bool force = false;
+};
+
+const char* model_name(ModelKind kind);
+const char* decoder_name(DecoderKind kind);
+
+}  // namespace distgae

@@ -1,0 +1,133 @@
+"""`mpirun -n P distgae train` end to end on the bundled Cora; outputs read with h5py."""
+import json
+import os
+import unittest
+
+import h5py
+import numpy as np
+
+from distgae_cli import (CORA_EDGES, CORA_FEATURES, TempDir, mpirun, read_metrics, run)
+
+
+class TrainVgaeOnTwoRanks(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = TempDir()
+        cls.data = cls.tmp("cora-2")
+        run("partition", "--graph", CORA_EDGES, "--features", CORA_FEATURES, "--parts", 2,
+            "--seed", 1, "--out", cls.data)
+        cls.out = cls.tmp("run")
+        cls.proc = mpirun(2, "train", "--data", cls.data, "--model", "vgae", "--epochs", 40,
+                          "--eval-every", 10, "--seed", 1, "--out", cls.out)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_progress_and_metrics_lines(self):
+        self.assertIn("epoch   40/40", self.proc.stdout)
+        self.assertIn("test AUC", self.proc.stdout)
+        metrics = read_metrics(self.out)
+        self.assertEqual([m["epoch"] for m in metrics], list(range(1, 41)))
+        for m in metrics:
+            for key in ("loss", "reconstruction", "kl", "epoch_s", "compute_s", "comm_s",
+                        "bytes_sent"):
+                self.assertIn(key, m)
+            self.assertGreater(m["bytes_sent"], 0)  # two ranks exchange halo rows
+        self.assertEqual([m["epoch"] for m in metrics if "val_auc" in m], [10, 20, 30, 40])
+        self.assertLess(metrics[-1]["loss"], metrics[0]["loss"])
+        self.assertGreater(metrics[-1]["val_auc"], 0.75)
+
+    def test_summary(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["ranks"], 2)
+        self.assertEqual(summary["model"], "vgae")
+        self.assertGreater(summary["test_auc"], 0.75)
+        self.assertEqual(len(summary["peak_rss_bytes_per_rank"]), 2)
+
+    def test_embeddings_view_reads_as_one_matrix_with_the_input_ids(self):
+        with h5py.File(os.path.join(self.out, "embeddings", "embeddings.h5")) as f:
+            emb = f["embedding"][:]
+            self.assertEqual(emb.shape, (2708, 16))
+            self.assertEqual(emb.dtype, np.float32)
+            self.assertTrue(np.isfinite(emb).all())
+            self.assertEqual(f["logstd"].shape, (2708, 16))
+            node_id = f["node_id"][:]
+            self.assertEqual(sorted(node_id.tolist()), list(range(2708)))
+            self.assertEqual(f.attrs["model"], "vgae")
+            self.assertEqual(f.attrs["latent"], 16)
+            auc = f.attrs["test_auc"]
+        with open(os.path.join(self.out, "summary.json")) as s:
+            self.assertAlmostEqual(auc, json.load(s)["test_auc"])
+        # The view is the shards, in partition order.
+        rows = []
+        for r in range(2):
+            with h5py.File(os.path.join(self.out, "embeddings", f"part-{r}.h5")) as shard:
+                rows.append(shard["embedding"][:])
+        np.testing.assert_array_equal(np.concatenate(rows), emb)
+
+
+class SameLossesForAnyRankCount(unittest.TestCase):
+    def test_twenty_epochs_on_1_2_and_4_ranks(self):
+        tmp = TempDir()
+        try:
+            losses = {}
+            for ranks in (1, 2, 4):
+                out = tmp(f"run-{ranks}")
+                mpirun(ranks, "train", "--graph", CORA_EDGES, "--features", CORA_FEATURES,
+                       "--model", "gae", "--epochs", 20, "--seed", 3, "--out", out)
+                losses[ranks] = np.array([m["loss"] for m in read_metrics(out)])
+            for ranks in (2, 4):
+                np.testing.assert_allclose(losses[ranks], losses[1], rtol=1e-4)
+        finally:
+            tmp.cleanup()
+
+
+class TrainBadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def expect_error(self, ranks, args, *fragments, code=2):
+        proc = mpirun(ranks, "train", *args, check=False)
+        self.assertEqual(proc.returncode, code, proc.stdout + proc.stderr)
+        errors = [l for l in proc.stderr.splitlines() if l.startswith("distgae: ")]
+        self.assertTrue(errors, proc.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, errors[0])
+        return errors[0]
+
+    def test_missing_dataset_directory(self):
+        missing = self.tmp("absent")
+        self.expect_error(1, ["--data", missing, "--out", self.tmp("run")], missing)
+
+    def test_directory_that_is_not_a_dataset(self):
+        os.mkdir(self.tmp("foreign"))
+        self.expect_error(1, ["--data", self.tmp("foreign"), "--out", self.tmp("run")],
+                          "not a distgae dataset")
+
+    def test_rank_count_must_match_the_parts(self):
+        data = self.tmp("cora-2")
+        run("partition", "--graph", CORA_EDGES, "--parts", 2, "--out", data)
+        self.expect_error(1, ["--data", data, "--out", self.tmp("run")], "2 parts", "1 ranks",
+                          "--parts 1")
+
+    def test_divergence_stops_with_the_epoch_and_writes_no_embeddings(self):
+        out = self.tmp("run")
+        self.expect_error(2, ["--graph", CORA_EDGES, "--epochs", 50, "--lr", "1e38", "--out", out],
+                          "diverged at epoch", code=1)
+        self.assertFalse(os.path.exists(os.path.join(out, "embeddings")))
+
+    def test_previous_run_needs_force(self):
+        out = self.tmp("run")
+        mpirun(1, "train", "--graph", CORA_EDGES, "--epochs", 2, "--out", out)
+        self.expect_error(1, ["--graph", CORA_EDGES, "--epochs", 2, "--out", out], "--force")
+        mpirun(1, "train", "--graph", CORA_EDGES, "--epochs", 3, "--out", out, "--force")
+        self.assertEqual(len(read_metrics(out)), 3)
+
+
+if __name__ == "__main__":
+    unittest.main()

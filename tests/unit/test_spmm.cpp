@@ -1,0 +1,149 @@
+#include "model/spmm.hpp"
+
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "gradient_check.hpp"
+
+namespace distgae {
+namespace {
+
+// A random [rows, cols] CSR with about `density` of its entries stored, sorted columns; values
+// uniform in [-1, 1), or none (a pattern) when weighted is false. Some rows come out empty.
+Csr<std::int32_t, float> random_csr(std::int64_t rows, std::int64_t cols, double density,
+                                    bool weighted, std::uint32_t seed) {
+  std::mt19937 engine(seed);
+  std::bernoulli_distribution keep(density);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  Csr<std::int32_t, float> a;
+  a.n_cols = cols;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      if (!keep(engine)) continue;
+      a.col_index.push_back(static_cast<std::int32_t>(c));
+      if (weighted) a.values.push_back(value(engine));
+    }
+    a.row_start.push_back(a.nnz());
+  }
+  return a;
+}
+
+Eigen::MatrixXd to_dense(const Csr<std::int32_t, float>& a) {
+  Eigen::MatrixXd dense = Eigen::MatrixXd::Zero(a.n_rows(), a.n_cols);
+  for (std::int64_t r = 0; r < a.n_rows(); ++r) {
+    for (std::int64_t k = a.row_start[r]; k < a.row_start[r + 1]; ++k) {
+      dense(r, a.col_index[k]) += a.has_values() ? a.values[k] : 1.0f;
+    }
+  }
+  return dense;
+}
+
+void expect_close(const Matrix& actual, const Eigen::MatrixXd& expected) {
+  ASSERT_EQ(actual.rows(), expected.rows());
+  ASSERT_EQ(actual.cols(), expected.cols());
+  const double error = (actual.cast<double>() - expected).norm();
+  EXPECT_LE(error, 1e-5 * std::max(1.0, expected.norm()));
+}
+
+// Runs body with the given OpenMP thread count, restoring the previous one.
+template <class Body>
+void with_threads(int threads, Body&& body) {
+  const int previous = omp_get_max_threads();
+  omp_set_num_threads(threads);
+  body();
+  omp_set_num_threads(previous);
+}
+
+TEST(Spmm, RowsMatchDenseProductForEveryWidth) {
+  for (const bool weighted : {true, false}) {
+    for (const int width : {1, 7, 16, 32, 64}) {
+      const auto a = random_csr(700, 500, 0.02, weighted, 11 + width);
+      const Matrix x = testing::random_matrix(500, width, 3);
+      Matrix y(700, width);
+      spmm_rows(a, x, y, 0, 700);
+      expect_close(y, to_dense(a) * x.cast<double>());
+    }
+  }
+}
+
+TEST(Spmm, RowRangeLeavesOtherRowsUntouched) {
+  const auto a = random_csr(300, 300, 0.05, true, 5);
+  const Matrix x = testing::random_matrix(320, 32, 6);  // extra rows past n_cols are not read
+  Matrix y = Matrix::Constant(310, 32, 42.0f);
+  spmm_rows(a, x, y, 100, 200);
+  const Eigen::MatrixXd expected = to_dense(a) * x.topRows(300).cast<double>();
+  expect_close(y.middleRows(100, 100), expected.middleRows(100, 100));
+  EXPECT_TRUE((y.topRows(100).array() == 42.0f).all());
+  EXPECT_TRUE((y.bottomRows(110).array() == 42.0f).all());
+}
+
+TEST(Spmm, SparseTimesDenseMatchesDense) {
+  const auto x = random_csr(400, 900, 0.01, false, 8);  // binary bag-of-words, as Cora's
+  const Matrix w = testing::random_matrix(900, 32, 9);
+  Matrix y;
+  sparse_times_dense(x, w, y);
+  expect_close(y, to_dense(x) * w.cast<double>());
+}
+
+TEST(Spmm, TransposeIsExactAndSorted) {
+  for (const bool weighted : {true, false}) {
+    const auto a = random_csr(200, 150, 0.05, weighted, 10);
+    const auto t = transpose(a);
+    EXPECT_EQ(t.n_rows(), 150);
+    EXPECT_EQ(t.n_cols, 200);
+    EXPECT_EQ(t.has_values(), weighted);
+    EXPECT_EQ(to_dense(t), to_dense(a).transpose());
+    for (std::int64_t r = 0; r < t.n_rows(); ++r) {
+      for (std::int64_t k = t.row_start[r] + 1; k < t.row_start[r + 1]; ++k) {
+        EXPECT_LT(t.col_index[k - 1], t.col_index[k]);
+      }
+    }
+  }
+}
+
+TEST(Spmm, SparseTransposeTimesDenseMatchesDense) {
+  for (const bool weighted : {true, false}) {
+    const auto x = random_csr(600, 300, 0.02, weighted, 12);
+    const Matrix dy = testing::random_matrix(600, 16, 13);
+    Matrix dw = Matrix::Constant(3, 3, 1.0f);  // resized and overwritten
+    sparse_transpose_times_dense(x, dy, dw);
+    expect_close(dw, to_dense(x).transpose() * dy.cast<double>());
+  }
+}
+
+TEST(Spmm, ResultsHaveTheSameBitsForEveryThreadCount) {
+  const auto a = random_csr(3000, 3000, 0.003, true, 14);
+  const Matrix x = testing::random_matrix(3000, 32, 15);
+  Matrix reference;
+  Matrix reference_t;
+  with_threads(1, [&] {
+    sparse_times_dense(a, x, reference);
+    sparse_transpose_times_dense(a, x, reference_t);
+  });
+  for (const int threads : {2, 3, 4}) {
+    Matrix y;
+    Matrix yt;
+    with_threads(threads, [&] {
+      sparse_times_dense(a, x, y);
+      sparse_transpose_times_dense(a, x, yt);
+    });
+    EXPECT_TRUE(y == reference) << threads << " threads";
+    EXPECT_TRUE(yt == reference_t) << threads << " threads";
+  }
+}
+
+TEST(Spmm, RejectsMismatchedShapes) {
+  const auto a = random_csr(10, 20, 0.3, true, 16);
+  Matrix y(10, 4);
+  EXPECT_THROW(spmm_rows(a, Matrix(19, 4), y, 0, 10), std::invalid_argument);
+  EXPECT_THROW(spmm_rows(a, Matrix(20, 5), y, 0, 10), std::invalid_argument);
+  EXPECT_THROW(spmm_rows(a, Matrix(20, 4), y, 5, 11), std::invalid_argument);
+  EXPECT_THROW(sparse_times_dense(a, Matrix(19, 4), y), std::invalid_argument);
+  EXPECT_THROW(sparse_transpose_times_dense(a, Matrix(9, 4), y), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace distgae
