@@ -73,13 +73,16 @@ double full_reconstruction_loss(const Matrix& z_all, std::int64_t owned_first, s
     Eigen::Map<Eigen::VectorXf> logits(detail::thread_scratch(0, n).data(), n);
     Eigen::Map<Eigen::VectorXf> coefficient(detail::thread_scratch(1, n).data(), n);
     logits.noalias() = z_all * z_all.row(owned_first + i).transpose();
-    // Every pair as a non-edge first (a = 0) ...
-    double sum = 0.0;
-    for (std::int64_t v = 0; v < n; ++v) {
-      const Logistic l = logistic(logits[v]);
-      sum += l.softplus;
-      coefficient[v] = grad_scale * l.sigmoid;
-    }
+    // Every pair as a non-edge first (a = 0), vectorised over the row: softplus(x) =
+    // max(x, 0) + log1p(e) and σ(x) from e = exp(-|x|), stable for any x.
+    Eigen::Map<Eigen::ArrayXf> x(logits.data(), n);
+    Eigen::Map<Eigen::ArrayXf> e(detail::thread_scratch(2, n).data(), n);
+    Eigen::Map<Eigen::ArrayXf> c(coefficient.data(), n);
+    e = (-x.abs()).exp();
+    c = x.max(0.0f) + e.log1p();
+    double sum = c.cast<double>().sum();
+    e = 1.0f / (1.0f + e);  // σ(|x|)
+    c = grad_scale * (x >= 0.0f).select(e, 1.0f - e);
     // ... then the positives corrected to pos_weight · softplus(-x), whose derivative is
     // pos_weight · (σ(x) - 1).
     for (const std::int64_t v : positives.row(i)) {

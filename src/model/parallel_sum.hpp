@@ -30,7 +30,7 @@ double blocked_sum(std::int64_t n, bool parallel, Term&& term) {
   return total;
 }
 
-inline constexpr int kScratchSlots = 2;
+inline constexpr int kScratchSlots = 3;
 
 // A float buffer of n entries owned by the calling thread; distinct slots never alias. It only
 // grows, so a kernel called every epoch stops allocating once the sizes are reached.

@@ -68,6 +68,28 @@ class TrainVgaeOnTwoRanks(unittest.TestCase):
         np.testing.assert_array_equal(np.concatenate(rows), emb)
 
 
+class OriginalIdsInEmbeddings(unittest.TestCase):
+    def test_node_id_of_every_row_is_the_input_id(self):
+        tmp = TempDir()
+        try:
+            # Cora's edges with every id mapped to a large, spread-out int64 id.
+            remap = lambda i: 10**15 + 7919 * i * i - 3 * i  # distinct and increasing for i >= 0
+            with open(CORA_EDGES) as f, open(tmp("snap.txt"), "w") as g:
+                for line in f:
+                    if line.startswith("#"):
+                        continue
+                    u, v = map(int, line.split())
+                    g.write(f"{remap(u)}\t{remap(v)}\n")
+            out = tmp("run")
+            mpirun(2, "train", "--graph", tmp("snap.txt"), "--epochs", 5, "--out", out)
+            with h5py.File(os.path.join(out, "embeddings", "embeddings.h5")) as f:
+                node_id = f["node_id"][:]
+                self.assertEqual(f["embedding"].shape, (2708, 16))
+            self.assertEqual(set(node_id.tolist()), {remap(i) for i in range(2708)})
+        finally:
+            tmp.cleanup()
+
+
 class SameLossesForAnyRankCount(unittest.TestCase):
     def test_twenty_epochs_on_1_2_and_4_ranks(self):
         tmp = TempDir()
