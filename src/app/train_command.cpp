@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/commands.hpp"
+#include "app/graph_input_options.hpp"
 #include "comm/communicator.hpp"
 #include "comm/mpi_env.hpp"
 #include "core/error.hpp"
@@ -20,11 +21,9 @@ namespace {
 struct TrainFlags {
   TrainingConfig config;
   std::string data_dir;
-  PartitionJob job;  // for --graph
+  GraphInputFlags input;  // for --graph
   std::string model = "gae";
   std::string decoder = "sampled";
-  std::string objective = "vol";
-  GlobalId num_nodes = 0;
   bool verbose = false;
 };
 
@@ -33,36 +32,32 @@ struct LoadedData {
   PartData part;
 };
 
-LoadedData load_data(TrainFlags& flags, const Communicator& world) {
-  if (flags.data_dir.empty() == flags.job.graph_path.empty()) {
+LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
+  if (flags.data_dir.empty() == flags.input.job.graph_path.empty()) {
     throw InputError("give exactly one of --data DIR (a partitioned dataset) and --graph FILE");
   }
   LoadedData loaded;
   if (!flags.data_dir.empty()) {
     loaded.meta = read_dataset_meta(flags.data_dir);
     if (loaded.meta.num_parts != world.size()) {
+      const DatasetMeta& m = loaded.meta;
+      const std::string features =
+          m.source_features.empty() ? "" : " --features " + m.source_features;
       throw InputError(at_file(
           flags.data_dir,
           fmt::format("the dataset has {} parts but the job runs on {} ranks: run with mpirun -n "
-                      "{}, or re-partition for {} ranks with distgae partition --graph {} "
-                      "--parts {} --seed {} --out NEW_DIR",
-                      loaded.meta.num_parts, world.size(), loaded.meta.num_parts, world.size(),
-                      loaded.meta.source_graph, world.size(), loaded.meta.seed)));
+                      "{}, or re-partition for {} ranks (same seed, same split) with distgae "
+                      "partition --graph {}{} --parts {} --seed {} --out NEW_DIR",
+                      m.num_parts, world.size(), m.num_parts, world.size(), m.source_graph,
+                      features, world.size(), m.seed)));
     }
     loaded.part = read_part(flags.data_dir, world.rank());
     return loaded;
   }
   // Small graphs: every rank partitions in memory (deterministic, so all agree) and keeps its
   // part; no dataset directory is written.
-  PartitionJob& job = flags.job;
-  if (flags.num_nodes > 0) job.num_nodes = flags.num_nodes;
-  if (job.features_path == "none") job.features_path.clear();
-  job.partition.num_parts = world.size();
-  job.partition.objective =
-      flags.objective == "cut" ? PartitionObjective::kCut : PartitionObjective::kVolume;
-  job.split.seed = flags.config.seed;
-  job.partition.seed = flags.config.seed;
-  PartitionedDataset dataset = partition_dataset(job);
+  PartitionedDataset dataset =
+      partition_dataset(graph_input_job(flags.input, world.size(), flags.config.seed));
   loaded.meta = std::move(dataset.meta);
   loaded.part = std::move(dataset.parts[static_cast<std::size_t>(world.rank())]);
   return loaded;
@@ -133,20 +128,7 @@ void add_train_command(CLI::App& app, CommandAction& action) {
       "train", "Train GAE or VGAE over MPI ranks (mpirun -n P distgae train ...)");
   auto* data = cmd->add_option("--data", flags->data_dir,
                                "Dataset directory from distgae partition (P parts for P ranks)");
-  cmd->add_option("--graph", flags->job.graph_path,
-                  "Or a graph file, partitioned in memory for this run")
-      ->excludes(data);
-  cmd->add_option("--features", flags->job.features_path, "With --graph: features file, or none");
-  cmd->add_option("--features-dataset", flags->job.features_dataset,
-                  "Dataset in an HDF5 features file");
-  cmd->add_option("--node-ids", flags->job.node_ids_path,
-                  "With --graph: every node id, in feature-row order");
-  cmd->add_option("--num-nodes", flags->num_nodes, "With --graph: ids are 0..N-1");
-  cmd->add_option("--val-frac", flags->job.split.val_frac, "With --graph")->capture_default_str();
-  cmd->add_option("--test-frac", flags->job.split.test_frac, "With --graph")->capture_default_str();
-  cmd->add_flag("--no-split", flags->job.split.no_split, "With --graph: train on every edge");
-  cmd->add_option("--objective", flags->objective, "With --graph: METIS objective vol|cut")
-      ->check(CLI::IsMember({"vol", "cut"}));
+  add_graph_input_options(*cmd, flags->input)->excludes(data);
   cmd->add_option("--model", flags->model, "gae or vgae")
       ->capture_default_str()
       ->check(CLI::IsMember({"gae", "vgae"}));
