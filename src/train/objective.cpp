@@ -19,33 +19,31 @@ SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMe
   const std::size_t n_pos = positives_.size();
   const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
   positive_first_.resize(n_pos);
-  negative_first_.resize(n_neg);
-  far_ids_.resize(n_pos + n_neg);
+  fetched_ids_.resize(n_pos + 2 * n_neg);
   for (std::size_t i = 0; i < n_pos; ++i) {
     positive_first_[i] = meta.canonical_to_ordered[positives_[i].first] - first_owned_;
-    far_ids_[i] = meta.canonical_to_ordered[positives_[i].second];
-    for (int j = 0; j < negatives_; ++j) {
-      negative_first_[i * static_cast<std::size_t>(negatives_) + j] = positive_first_[i];
-    }
+    fetched_ids_[i] = meta.canonical_to_ordered[positives_[i].second];
   }
 }
 
 double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) {
   const std::size_t n_pos = positives_.size();
   const auto k = static_cast<std::size_t>(negatives_);
+  const std::size_t n_neg = n_pos * k;
   // Negatives of this epoch: keyed by the positive's canonical ids, so the same for any P.
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n_pos; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
-      const GlobalId far =
-          negative_endpoint(seed_, epoch, positives_[i], static_cast<int>(j), meta_.num_nodes);
-      far_ids_[n_pos + i * k + j] = meta_.canonical_to_ordered[far];
+      const NodePair pair =
+          negative_pair(seed_, epoch, positives_[i], static_cast<int>(j), meta_.num_nodes);
+      fetched_ids_[n_pos + i * k + j] = meta_.canonical_to_ordered[pair.first];
+      fetched_ids_[n_pos + n_neg + i * k + j] = meta_.canonical_to_ordered[pair.second];
     }
   }
   const Eigen::Index latent = z.cols();
   const Eigen::Index n_owned = z.rows();
   Stopwatch comm;
-  fetch_.plan(far_ids_, far_slots_);
+  fetch_.plan(fetched_ids_, fetched_slots_);
   table_.resize(n_owned + fetch_.n_remote(), latent);
   table_.topRows(n_owned) = z;
   fetch_.fetch(z.data(), static_cast<int>(latent), table_.data() + n_owned * latent);
@@ -54,11 +52,12 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   dtable_.setZero(table_.rows(), latent);
   const double positives_total = static_cast<double>(meta_.num_train_edges);
   const double negatives_total = positives_total * static_cast<double>(k);
-  const std::span<const std::int64_t> slots(far_slots_);
+  const std::span<const std::int64_t> slots(fetched_slots_);
   const double positive_sum = pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
                                                  1.0 / positives_total, dtable_);
-  const double negative_sum = pair_logistic_loss(table_, negative_first_, slots.subspan(n_pos),
-                                                 0.0f, 1.0 / negatives_total, dtable_);
+  const double negative_sum =
+      pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg), 0.0f,
+                         1.0 / negatives_total, dtable_);
   comm.restart();
   fetch_.return_gradients(dtable_.data() + n_owned * latent, static_cast<int>(latent),
                           dtable_.data());

@@ -25,8 +25,9 @@ class ReconstructionObjective {
   virtual std::int64_t bytes_sent() const = 0;
 };
 
-// Mean BCE over the training edges + mean BCE over k uniform negatives per edge (DESIGN.md).
-// The rows of far endpoints come through RowFetch; their gradients return the same way.
+// Mean BCE over the training edges + mean BCE over k negatives per edge, each a pair of nodes
+// drawn uniformly (DESIGN.md draws one endpoint; see random_draws.hpp for why both). Rows this
+// rank does not own come through RowFetch; their gradients return the same way.
 class SampledObjective final : public ReconstructionObjective {
  public:
   SampledObjective(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
@@ -43,9 +44,10 @@ class SampledObjective final : public ReconstructionObjective {
   std::int64_t first_owned_;
   std::vector<NodePair> positives_;           // canonical, first endpoint owned
   std::vector<std::int64_t> positive_first_;  // row of the first endpoint (owned)
-  std::vector<std::int64_t> negative_first_;
-  std::vector<GlobalId> far_ids_;  // partition-ordered: positives' then negatives'
-  std::vector<std::int64_t> far_slots_;
+  // Partition-ordered ids of the rows to fetch: positives' second endpoints, then negatives'
+  // first endpoints, then negatives' second endpoints; and their rows in the table.
+  std::vector<GlobalId> fetched_ids_;
+  std::vector<std::int64_t> fetched_slots_;
   Matrix table_, dtable_;
   double comm_seconds_ = 0.0;
 };

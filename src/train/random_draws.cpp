@@ -7,13 +7,16 @@
 
 namespace distgae {
 
-GlobalId negative_endpoint(std::uint64_t seed, std::int64_t epoch, NodePair positive, int draw,
-                           GlobalId num_nodes) {
-  const std::uint64_t bits =
-      random_bits(seed, RandomPurpose::kTrainNegative,
-                  {static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(positive.first),
-                   static_cast<std::uint64_t>(positive.second), static_cast<std::uint64_t>(draw)});
-  return static_cast<GlobalId>(bounded(bits, static_cast<std::uint64_t>(num_nodes)));
+NodePair negative_pair(std::uint64_t seed, std::int64_t epoch, NodePair positive, int draw,
+                       GlobalId num_nodes) {
+  const auto endpoint = [&](std::uint64_t which) {
+    const std::uint64_t bits = random_bits(
+        seed, RandomPurpose::kTrainNegative,
+        {static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(positive.first),
+         static_cast<std::uint64_t>(positive.second), static_cast<std::uint64_t>(draw), which});
+    return static_cast<GlobalId>(bounded(bits, static_cast<std::uint64_t>(num_nodes)));
+  };
+  return {endpoint(0), endpoint(1)};
 }
 
 void fill_vgae_noise(std::uint64_t seed, std::int64_t epoch,
