@@ -1,11 +1,18 @@
-// `distgae info DIR`: a dataset's summary, as a table for people or JSON for scripts.
+// `distgae info PATH`: the summary of a dataset directory, a run directory, a checkpoint or an
+// embeddings file (view or shard), as a table for people or JSON for scripts.
 #include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "io/checkpoint_file.hpp"
 #include "io/dataset.hpp"
+#include "io/embedding_export.hpp"
 
 namespace distgae {
 namespace {
@@ -78,22 +85,195 @@ void print_dataset(const std::string& dir, const DatasetMeta& meta) {
   fmt::print("imbalance            {:.4f} (max owned / mean owned)\n", s.imbalance);
 }
 
-int run_info(const InfoFlags& flags) {
-  const DatasetMeta meta = read_dataset_meta(flags.path);
-  if (flags.json) {
-    fmt::print("{}\n", dataset_json(meta).dump());
+// The metrics text's lines: how many, and the last one.
+struct MetricLines {
+  std::int64_t count = 0;
+  std::string last;
+};
+
+MetricLines metric_lines(const std::string& text) {
+  MetricLines lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    if (line.empty()) continue;
+    ++lines.count;
+    lines.last = std::move(line);
+  }
+  return lines;
+}
+
+nlohmann::json checkpoint_json(const std::string& path, const CheckpointSummary& summary) {
+  const CheckpointState& s = summary.state;
+  const MetricLines metrics = metric_lines(s.metrics_jsonl);
+  nlohmann::json last = nlohmann::json::parse(metrics.last, nullptr, false);
+  if (last.is_discarded()) last = metrics.last;  // keep what is there, even if not JSON
+  return {{"kind", "checkpoint"},
+          {"path", path},
+          {"epoch", s.epoch},
+          {"model", s.model},
+          {"input_dim", s.input_dim},
+          {"hidden", s.hidden},
+          {"latent", s.latent},
+          {"seed", s.seed},
+          {"num_nodes", s.num_nodes},
+          {"graph_fingerprint", s.graph_fingerprint},
+          {"num_ranks", s.num_ranks},
+          {"adam_steps", s.adam_steps},
+          {"featureless", summary.featureless},
+          {"num_parameters", summary.num_parameters},
+          {"metric_lines", metrics.count},
+          {"last_metrics", last}};
+}
+
+void print_checkpoint(const std::string& path, const CheckpointSummary& summary) {
+  const CheckpointState& s = summary.state;
+  const MetricLines metrics = metric_lines(s.metrics_jsonl);
+  fmt::print("checkpoint   {}\n", path);
+  fmt::print("epoch        {}\n", s.epoch);
+  fmt::print(
+      "model        {}: {} → {} → {}\n", s.model,
+      summary.featureless ? "learnable node rows" : std::to_string(s.input_dim) + " features",
+      s.hidden, s.latent);
+  fmt::print("featureless  {}\n", summary.featureless ? "yes" : "no");
+  fmt::print("seed         {}\n", s.seed);
+  fmt::print("nodes        {}\n", s.num_nodes);
+  fmt::print("fingerprint  {}\n", s.graph_fingerprint);
+  fmt::print("ranks        {} (that wrote it; it resumes on any number)\n", s.num_ranks);
+  fmt::print("parameters   {}\n", summary.num_parameters);
+  fmt::print("adam steps   {}\n", s.adam_steps);
+  fmt::print("metrics      {} lines{}\n", metrics.count, metrics.count > 0 ? "; the last:" : "");
+  if (metrics.count > 0) fmt::print("  {}\n", metrics.last);
+}
+
+// NaN (no test split) prints as "n/a" and goes to JSON as null.
+std::string score_text(double score) {
+  return std::isnan(score) ? "n/a" : fmt::format("{:.4f}", score);
+}
+nlohmann::json score_json(double score) {
+  return std::isnan(score) ? nlohmann::json(nullptr) : nlohmann::json(score);
+}
+
+nlohmann::json embeddings_json(const EmbeddingsSummary& e,
+                               const std::vector<std::string>& checkpoints) {
+  nlohmann::json shards = nlohmann::json::array();
+  for (const EmbeddingSource& shard : e.shards) {
+    shards.push_back({{"file", shard.file}, {"rows", shard.rows}, {"exists", shard.exists}});
+  }
+  nlohmann::json json = {{"kind", "embeddings"},
+                         {"path", e.path},
+                         {"view", e.is_view},
+                         {"rows", e.rows},
+                         {"latent", e.latent},
+                         {"hidden", e.hidden},
+                         {"model", e.model},
+                         {"logstd", e.has_logstd},
+                         {"epoch", e.epoch},
+                         {"seed", e.seed},
+                         {"test_auc", score_json(e.test_auc)},
+                         {"test_ap", score_json(e.test_ap)},
+                         {"graph_fingerprint", e.graph_fingerprint},
+                         {"shards", shards}};
+  if (e.part >= 0) json["part"] = e.part;
+  if (e.num_parts > 0) json["num_parts"] = e.num_parts;
+  if (!checkpoints.empty()) json["checkpoints"] = checkpoints;
+  return json;
+}
+
+void print_embeddings(const EmbeddingsSummary& e, const std::vector<std::string>& checkpoints) {
+  const std::string what = e.is_view     ? fmt::format("view over {} shards", e.shards.size())
+                           : e.part >= 0 ? fmt::format("shard {} of {}", e.part, e.num_parts)
+                                         : std::string("one file");
+  fmt::print("embeddings   {} ({})\n", e.path, what);
+  fmt::print("model        {} (hidden {}, latent {}{})\n", e.model, e.hidden, e.latent,
+             e.has_logstd ? ", with logstd" : "");
+  fmt::print("rows         {}\n", e.rows);
+  fmt::print("latent       {}\n", e.latent);
+  fmt::print("epoch        {}\n", e.epoch);
+  fmt::print("seed         {}\n", e.seed);
+  fmt::print("test AUC     {}\n", score_text(e.test_auc));
+  fmt::print("test AP      {}\n", score_text(e.test_ap));
+  fmt::print("fingerprint  {}\n", e.graph_fingerprint);
+  for (std::size_t i = 0; i < e.shards.size(); ++i) {
+    const EmbeddingSource& shard = e.shards[i];
+    fmt::print("{:<13}{} ({} rows){}\n", i == 0 ? "shards" : "", shard.file, shard.rows,
+               shard.exists ? "" : " MISSING");
+  }
+  if (!checkpoints.empty()) {
+    fmt::print("checkpoints  {}, the newest {}\n", checkpoints.size(), checkpoints.front());
+  }
+}
+
+int info_on_embeddings(const std::string& path, const std::vector<std::string>& checkpoints,
+                       bool json) {
+  const EmbeddingsSummary summary = read_embeddings_summary(path);
+  if (json) {
+    fmt::print("{}\n", embeddings_json(summary, checkpoints).dump());
   } else {
-    print_dataset(flags.path, meta);
+    print_embeddings(summary, checkpoints);
   }
   return kExitOk;
+}
+
+int info_on_checkpoint(const std::string& path, bool json) {
+  const CheckpointSummary summary = read_checkpoint_summary(path);
+  if (json) {
+    fmt::print("{}\n", checkpoint_json(path, summary).dump());
+  } else {
+    print_checkpoint(path, summary);
+  }
+  return kExitOk;
+}
+
+int info_on_dataset(const std::string& dir, bool json) {
+  const DatasetMeta meta = read_dataset_meta(dir);
+  if (json) {
+    fmt::print("{}\n", dataset_json(meta).dump());
+  } else {
+    print_dataset(dir, meta);
+  }
+  return kExitOk;
+}
+
+// A dataset directory (meta.h5), a run directory (its embeddings, else its newest checkpoint)
+// or an embeddings directory; anything else gets the dataset reader's error.
+int info_on_directory(const std::string& dir, bool json) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  if (fs::exists(fs::path(dir) / "meta.h5", ignored)) return info_on_dataset(dir, json);
+  const std::vector<std::string> checkpoints =
+      list_checkpoints((fs::path(dir) / "checkpoints").string());
+  for (const fs::path& view :
+       {fs::path(dir) / "embeddings" / "embeddings.h5", fs::path(dir) / "embeddings.h5"}) {
+    if (fs::exists(view, ignored)) return info_on_embeddings(view.string(), checkpoints, json);
+  }
+  if (!checkpoints.empty()) return info_on_checkpoint(checkpoints.front(), json);
+  return info_on_dataset(dir, json);
+}
+
+int run_info(const InfoFlags& flags) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  if (fs::is_directory(flags.path, ignored)) return info_on_directory(flags.path, flags.json);
+  if (!fs::exists(flags.path, ignored)) {
+    throw InputError(at_file(flags.path, "no such file or directory"));
+  }
+  if (is_checkpoint_file(flags.path)) return info_on_checkpoint(flags.path, flags.json);
+  if (is_embeddings_file(flags.path)) return info_on_embeddings(flags.path, {}, flags.json);
+  throw InputError(at_file(flags.path,
+                           "not a distgae checkpoint or embeddings file (for a dataset, give "
+                           "its directory)"));
 }
 
 }  // namespace
 
 void add_info_command(CLI::App& app, CommandAction& action) {
   auto flags = std::make_shared<InfoFlags>();
-  CLI::App* cmd = app.add_subcommand("info", "Print the summary of a dataset directory");
-  cmd->add_option("path", flags->path, "Dataset directory")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "info",
+      "Print the summary of a dataset or run directory, a checkpoint or an embeddings file");
+  cmd->add_option("path", flags->path,
+                  "Dataset directory, run directory, checkpoint file or embeddings file")
+      ->required();
   cmd->add_flag("--json", flags->json, "One JSON object instead of the table");
   cmd->callback([flags, &action] { action = [flags] { return run_info(*flags); }; });
 }

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   distgae::CommandAction action;
   distgae::add_partition_command(app, action);
   distgae::add_train_command(app, action);
+  distgae::add_export_command(app, action);
   distgae::add_info_command(app, action);
   try {
     app.parse(argc, argv);

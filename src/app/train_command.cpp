@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "app/graph_input_options.hpp"
@@ -12,7 +13,9 @@
 #include "core/memory.hpp"
 #include "io/dataset.hpp"
 #include "partition/partition_pipeline.hpp"
+#include "train/checkpointing.hpp"
 #include "train/run_outputs.hpp"
+#include "train/stop_signal.hpp"
 #include "train/trainer.hpp"
 
 namespace distgae {
@@ -81,21 +84,51 @@ int run_train(TrainFlags& flags) {
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
+  install_stop_signal_handlers();
   const LoadedData data = load_data(flags, world);
-  prepare_run_directory(config.out_dir, config.force, world);
+  prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
             model_name(config.model), decoder_name(config.decoder), data.meta.num_nodes,
             data.meta.num_train_edges, world.size(), config.threads);
 
   Trainer trainer(config, data.meta, data.part, world);
-  MetricsLog metrics(config.out_dir, world);
+  CheckpointPolicy checkpoints(config, world);
+  std::int64_t first_epoch = 1;
+  std::string previous_metrics;
+  if (config.resume) {
+    if (std::optional<FoundCheckpoint> found = checkpoints.load_newest()) {
+      trainer.restore(found->state, found->path);
+      first_epoch = found->state.epoch + 1;
+      previous_metrics = found->state.metrics_jsonl;
+      log::info("resumed from {} (epoch {}, written by {} ranks)", found->path, found->state.epoch,
+                found->state.num_ranks);
+    } else {
+      log::info("no checkpoint in {}: starting from epoch 1", checkpoints.directory());
+    }
+  }
+  MetricsLog metrics(config.out_dir, world, previous_metrics);
   RunSummary summary;
-  trainer.train([&](const EpochRecord& record) {
+  bool stopped = false;
+  trainer.train(first_epoch, [&](const EpochRecord& record) {
     metrics.write(record);
     print_epoch(record, config.epochs);
     summary.epoch_seconds.push_back(record.seconds);
     summary.final_loss = record.loss;
+    // Every rank must agree to stop at the same epoch, whichever got the signal.
+    stopped = world.allreduce_max(stop_requested() ? 1 : 0) != 0;
+    if (stopped || checkpoints.due(record.epoch)) {
+      checkpoints.save(trainer, record.epoch, metrics.text());
+    }
+    return !stopped;
   });
+  if (stopped) {
+    log::info(
+        "stopped by a signal after epoch {}; the checkpoint is written; exit code {} "
+        "(requeue and run again with --resume)",
+        first_epoch + static_cast<std::int64_t>(summary.epoch_seconds.size()) - 1,
+        kExitCheckpointed);
+    return kExitCheckpointed;
+  }
   trainer.encode();
   summary.test = trainer.evaluate_test();
   write_embeddings(config.out_dir, trainer, data.meta, config, config.epochs, summary.test, world);
@@ -156,6 +189,16 @@ void add_train_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--eval-every", c.eval_every, "Epochs between validation evaluations (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--checkpoint-every", c.checkpoint_every,
+                  "Epochs between checkpoints in OUT/checkpoints (0: only when stopped by a "
+                  "signal)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep", c.keep, "Checkpoints kept (older ones are removed)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--resume", c.resume,
+                "Continue from the newest readable checkpoint in --out (start fresh if none)");
   cmd->add_flag("--force", c.force, "Replace a previous run in --out");
   cmd->add_flag("--verbose", flags->verbose, "Log from every rank");
   cmd->callback([flags, &action] { action = [flags] { return run_train(*flags); }; });

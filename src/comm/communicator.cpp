@@ -128,6 +128,10 @@ std::vector<double> Communicator::gatherv(std::span<const double> values, int ro
   return gather_to_root(to_mpi(*this), values, MPI_DOUBLE, root, rank_, size_);
 }
 
+std::vector<float> Communicator::gatherv(std::span<const float> values, int root) const {
+  return gather_to_root(to_mpi(*this), values, MPI_FLOAT, root, rank_, size_);
+}
+
 std::vector<std::uint8_t> Communicator::gatherv(std::span<const std::uint8_t> values,
                                                 int root) const {
   return gather_to_root(to_mpi(*this), values, MPI_UINT8_T, root, rank_, size_);

@@ -38,6 +38,7 @@ class Communicator {
   void allgatherv(std::span<const float> values, std::vector<float>& out) const;
   // Concatenation of every rank's values, in rank order, on `root` only (empty elsewhere).
   std::vector<double> gatherv(std::span<const double> values, int root = 0) const;
+  std::vector<float> gatherv(std::span<const float> values, int root = 0) const;
   std::vector<std::uint8_t> gatherv(std::span<const std::uint8_t> values, int root = 0) const;
 
  private:

@@ -18,6 +18,9 @@ class InputError : public std::runtime_error {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
+// Training stopped on SIGTERM/SIGUSR1 after writing a checkpoint: requeue and --resume
+// (75 is sysexits' EX_TEMPFAIL, "try again later").
+inline constexpr int kExitCheckpointed = 75;
 
 // "path:line: message", the one-line form of a problem found at a line of a text file.
 std::string at_line(const std::string& path, long long line, const std::string& message);

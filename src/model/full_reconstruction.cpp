@@ -10,10 +10,14 @@
 namespace distgae {
 namespace {
 
-void check_inputs(const Matrix& z_all, std::int64_t owned_first, std::int64_t n_owned,
+void check_inputs(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
                   const Csr<std::int64_t, float>& positives,
                   const FullReconstructionWeights& weights) {
-  if (owned_first < 0 || n_owned < 0 || owned_first + n_owned > z_all.rows()) {
+  const auto n_owned = static_cast<std::int64_t>(owned_rows.size());
+  const bool owned_in_range =
+      std::all_of(owned_rows.begin(), owned_rows.end(),
+                  [&](std::int64_t r) { return r >= 0 && r < z_all.rows(); });
+  if (!owned_in_range) {
     throw std::invalid_argument("full_reconstruction_loss: owned rows outside z_all");
   }
   if (static_cast<double>(z_all.rows()) != weights.num_nodes) {
@@ -57,10 +61,11 @@ FullReconstructionWeights full_reconstruction_weights(GlobalId num_nodes,
   return weights;
 }
 
-double full_reconstruction_loss(const Matrix& z_all, std::int64_t owned_first, std::int64_t n_owned,
+double full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
                                 const Csr<std::int64_t, float>& positives,
                                 const FullReconstructionWeights& weights, Matrix& dz_owned) {
-  check_inputs(z_all, owned_first, n_owned, positives, weights);
+  check_inputs(z_all, owned_rows, positives, weights);
+  const auto n_owned = static_cast<std::int64_t>(owned_rows.size());
   const std::int64_t n = z_all.rows();
   const double scale = weights.norm / (weights.num_nodes * weights.num_nodes);
   // ∂/∂z_u counts the pair both as (u, v) and as (v, u): hence the 2.
@@ -72,7 +77,7 @@ double full_reconstruction_loss(const Matrix& z_all, std::int64_t owned_first, s
   return detail::blocked_sum(n_owned, parallel, [&](std::int64_t i) {
     Eigen::Map<Eigen::VectorXf> logits(detail::thread_scratch(0, n).data(), n);
     Eigen::Map<Eigen::VectorXf> coefficient(detail::thread_scratch(1, n).data(), n);
-    logits.noalias() = z_all * z_all.row(owned_first + i).transpose();
+    logits.noalias() = z_all * z_all.row(owned_rows[static_cast<std::size_t>(i)]).transpose();
     // Every pair as a non-edge first (a = 0), vectorised over the row: softplus(x) =
     // max(x, 0) + log1p(e) and σ(x) from e = exp(-|x|), stable for any x.
     Eigen::Map<Eigen::ArrayXf> x(logits.data(), n);

@@ -23,13 +23,15 @@ struct FullReconstructionWeights {
 FullReconstructionWeights full_reconstruction_weights(GlobalId num_nodes,
                                                       std::int64_t adjacency_nnz);
 
-// z_all: [N, latent], rows in the order that `positives` indexes (partition order).
-// owned_first: row of z_all holding the first owned node; n_owned rows follow.
+// z_all: [N, latent], rows in the order that `positives` indexes. Callers pass canonical order:
+// every row's sums then run over the nodes in the same order whatever the number of parts, so
+// each node's loss and gradient are the same bits for any P.
+// owned_rows: [n_owned] the row of z_all of each owned node.
 // positives: [n_owned rows], row i lists the z_all rows v with a_uv = 1 (its training neighbours
 // and itself), sorted. Returns this part's share of the loss (sum over its rows of the terms
 // above, already multiplied by norm / N²); writes dz_owned [n_owned, latent] = ∂loss/∂z_u, which
 // counts both (u, v) and (v, u) since the loss is symmetric in them.
-double full_reconstruction_loss(const Matrix& z_all, std::int64_t owned_first, std::int64_t n_owned,
+double full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
                                 const Csr<std::int64_t, float>& positives,
                                 const FullReconstructionWeights& weights, Matrix& dz_owned);
 

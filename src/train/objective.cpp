@@ -69,16 +69,17 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
 FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,
                              const Communicator& world)
     : world_(world),
-      first_owned_(meta.part_offsets[static_cast<std::size_t>(part.part)]),
+      meta_(meta),
+      owned_canonical_(part.canonical_id.begin(), part.canonical_id.begin() + part.n_owned),
       weights_(full_reconstruction_weights(meta.num_nodes, 2 * meta.num_train_edges)) {
-  // Row u's label-1 columns: its training neighbours and itself, in partition order.
+  // Row u's label-1 columns: its training neighbours and itself, as canonical ids.
   positives_.n_cols = meta.num_nodes;
   positives_.row_start.assign(1, 0);
   for (std::int64_t u = 0; u < part.n_owned; ++u) {
     const std::size_t begin = positives_.col_index.size();
-    positives_.col_index.push_back(first_owned_ + u);
+    positives_.col_index.push_back(part.canonical_id[static_cast<std::size_t>(u)]);
     for (LocalId column : part.adjacency.row(u)) {
-      positives_.col_index.push_back(meta.canonical_to_ordered[part.canonical_id[column]]);
+      positives_.col_index.push_back(part.canonical_id[static_cast<std::size_t>(column)]);
     }
     std::sort(positives_.col_index.begin() + static_cast<std::ptrdiff_t>(begin),
               positives_.col_index.end());
@@ -92,10 +93,15 @@ double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& 
   world_.allgatherv(owned, gathered_);
   comm_seconds_ += comm.seconds();
   bytes_sent_ += static_cast<std::int64_t>(owned.size_bytes()) * (world_.size() - 1);
-  z_all_ = ConstMatrixMap(gathered_.data(), static_cast<Eigen::Index>(gathered_.size()) / z.cols(),
-                          z.cols());
+  // Gathered rows come in rank order, i.e. partition order; put them in canonical order.
+  const Eigen::Index latent = z.cols();
+  z_all_.resize(meta_.num_nodes, latent);
+  const ConstMatrixMap ordered(gathered_.data(), meta_.num_nodes, latent);
+  for (Eigen::Index c = 0; c < meta_.num_nodes; ++c) {
+    z_all_.row(c) = ordered.row(meta_.canonical_to_ordered[static_cast<std::size_t>(c)]);
+  }
   const double loss =
-      full_reconstruction_loss(z_all_, first_owned_, z.rows(), positives_, weights_, dz_owned_);
+      full_reconstruction_loss(z_all_, owned_canonical_, positives_, weights_, dz_owned_);
   dz += dz_owned_;
   return loss;
 }

@@ -52,7 +52,8 @@ class SampledObjective final : public ReconstructionObjective {
   double comm_seconds_ = 0.0;
 };
 
-// The paper's objective over all N² pairs; every rank gathers every row of z once per epoch.
+// The paper's objective over all N² pairs; every rank gathers every row of z once per epoch and
+// orders them canonically, so each node's terms are summed in the same order for any P.
 class FullObjective final : public ReconstructionObjective {
  public:
   FullObjective(const DatasetMeta& meta, const PartData& part, const Communicator& world);
@@ -62,8 +63,9 @@ class FullObjective final : public ReconstructionObjective {
 
  private:
   Communicator world_;
-  std::int64_t first_owned_;
-  Csr<std::int64_t, float> positives_;  // per owned row: ordered ids of neighbours and itself
+  const DatasetMeta& meta_;
+  std::vector<std::int64_t> owned_canonical_;  // [n_owned]
+  Csr<std::int64_t, float> positives_;  // per owned row: canonical ids of neighbours and itself
   FullReconstructionWeights weights_;
   std::vector<float> gathered_;
   Matrix z_all_, dz_owned_;

@@ -37,21 +37,23 @@ std::vector<float> copy_rows(const Matrix& rows) {
 
 }  // namespace
 
-void prepare_run_directory(const std::string& dir, bool force, const Communicator& world) {
+void prepare_run_directory(const std::string& dir, bool force, bool resume,
+                           const Communicator& world) {
   std::string error;
   if (world.rank() == 0) {
     const fs::path run(dir);
-    const bool has_run = fs::exists(run / "metrics.jsonl") || fs::exists(run / "embeddings") ||
-                         fs::exists(run / "summary.json");
-    if (has_run && !force) {
-      error = at_file(dir, "holds a previous run (pass --force to replace it)");
-    } else if (!has_run && fs::exists(run) && !fs::is_directory(run)) {
+    const char* const run_files[] = {"metrics.jsonl", "summary.json", "embeddings", "checkpoints"};
+    bool has_run = false;
+    for (const char* name : run_files) has_run = has_run || fs::exists(run / name);
+    if (has_run && !force && !resume) {
+      error = at_file(dir,
+                      "holds a previous run (pass --resume to continue it, --force to "
+                      "replace it)");
+    } else if (fs::exists(run) && !fs::is_directory(run)) {
       error = at_file(dir, "exists and is not a directory");
     } else {
-      if (has_run) {
-        for (const char* name : {"metrics.jsonl", "summary.json", "embeddings"}) {
-          fs::remove_all(run / name);
-        }
+      if (has_run && !resume) {
+        for (const char* name : run_files) fs::remove_all(run / name);
       }
       fs::create_directories(run);
     }
@@ -60,11 +62,15 @@ void prepare_run_directory(const std::string& dir, bool force, const Communicato
   if (!error.empty()) throw InputError(error);
 }
 
-MetricsLog::MetricsLog(const std::string& run_dir, const Communicator& world) {
+MetricsLog::MetricsLog(const std::string& run_dir, const Communicator& world,
+                       const std::string& previous) {
   if (world.rank() != 0) return;
   path_ = (fs::path(run_dir) / "metrics.jsonl").string();
   out_.open(path_);
   if (!out_) throw std::runtime_error(at_file(path_, "cannot create"));
+  text_ = previous;
+  out_ << previous;
+  out_.flush();
 }
 
 void MetricsLog::write(const EpochRecord& record) {
@@ -81,7 +87,9 @@ void MetricsLog::write(const EpochRecord& record) {
     line["val_auc"] = number_or_null(record.val->auc);
     line["val_ap"] = number_or_null(record.val->ap);
   }
-  out_ << line.dump() << '\n';
+  const std::string text = line.dump() + '\n';
+  text_ += text;
+  out_ << text;
   out_.flush();  // a person (or a script) can follow the run with tail -f
   if (!out_) throw std::runtime_error(at_file(path_, "write failed"));
 }

@@ -16,20 +16,26 @@
 
 namespace distgae {
 
-// Collective. Rank 0 creates RUN_DIR. An existing run there (metrics.jsonl or embeddings/) is an
-// InputError unless `force`, which removes that run's files first; a non-empty directory that
-// is not a run is never touched.
-void prepare_run_directory(const std::string& dir, bool force, const Communicator& world);
+// Collective. Rank 0 creates RUN_DIR. An existing run there (metrics.jsonl, embeddings/,
+// checkpoints/) is an InputError unless `force`, which removes that run's files first, or
+// `resume`, which keeps them; a non-empty directory that is not a run is never touched.
+void prepare_run_directory(const std::string& dir, bool force, bool resume,
+                           const Communicator& world);
 
-// metrics.jsonl on rank 0 (other ranks hold an inactive log).
+// metrics.jsonl on rank 0 (other ranks hold an inactive log). `previous` (a resumed run's lines
+// up to its checkpoint) is written first.
 class MetricsLog {
  public:
-  MetricsLog(const std::string& run_dir, const Communicator& world);
+  MetricsLog(const std::string& run_dir, const Communicator& world,
+             const std::string& previous = "");
   void write(const EpochRecord& record);
+  // Every line so far (rank 0), for checkpoints.
+  const std::string& text() const { return text_; }
 
  private:
   std::ofstream out_;
   std::string path_;
+  std::string text_;
 };
 
 // Collective. Writes embeddings/ for the trainer's current μ (and log σ for VGAE). Throws,

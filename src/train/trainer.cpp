@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
 #include "core/timer.hpp"
 #include "model/link_loss.hpp"
 #include "train/random_draws.hpp"
@@ -108,7 +111,15 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
 }
 
 void Trainer::train(const std::function<void(const EpochRecord&)>& on_epoch) {
-  for (std::int64_t epoch = 1; epoch <= config_.epochs; ++epoch) {
+  train(1, [&on_epoch](const EpochRecord& record) {
+    on_epoch(record);
+    return true;
+  });
+}
+
+void Trainer::train(std::int64_t first_epoch,
+                    const std::function<bool(const EpochRecord&)>& on_epoch) {
+  for (std::int64_t epoch = first_epoch; epoch <= config_.epochs; ++epoch) {
     const double comm_before = comm_seconds();
     const std::int64_t bytes_before = world_.allreduce_sum(bytes_sent());
     Stopwatch step;
@@ -139,7 +150,92 @@ void Trainer::train(const std::function<void(const EpochRecord&)>& on_epoch) {
       encode();
       record.val = evaluate_val();
     }
-    on_epoch(record);
+    if (!on_epoch(record)) return;
+  }
+}
+
+CheckpointState Trainer::checkpoint_state(std::int64_t epoch) const {
+  CheckpointState state;
+  state.epoch = epoch;
+  state.seed = config_.seed;
+  state.model = model_name(config_.model);
+  state.hidden = config_.hidden;
+  state.latent = config_.latent;
+  state.input_dim = shape_.input_dim;
+  state.num_nodes = meta_.num_nodes;
+  state.graph_fingerprint = meta_.graph_fingerprint;
+  state.config_json = config_json(config_);
+  state.num_ranks = world_.size();
+  state.parameters = parameters_;
+  const auto m = parameter_optimizer_.first_moment();
+  const auto v = parameter_optimizer_.second_moment();
+  state.adam_m.assign(m.begin(), m.end());
+  state.adam_v.assign(v.begin(), v.end());
+  state.adam_steps = parameter_optimizer_.steps();
+  if (node_row_optimizer_) {
+    // Rows arrive in rank order = partition order; the file keeps canonical order, which any
+    // number of ranks can read back.
+    const auto hidden = static_cast<std::size_t>(config_.hidden);
+    auto to_canonical = [&](std::span<const float> owned) {
+      const std::vector<float> ordered = world_.gatherv(owned);
+      std::vector<float> canonical(ordered.size());
+      for (std::size_t c = 0; c < static_cast<std::size_t>(meta_.num_nodes) && !ordered.empty();
+           ++c) {
+        const auto o = static_cast<std::size_t>(meta_.canonical_to_ordered[c]);
+        std::copy_n(ordered.begin() + static_cast<std::ptrdiff_t>(o * hidden), hidden,
+                    canonical.begin() + static_cast<std::ptrdiff_t>(c * hidden));
+      }
+      return canonical;
+    };
+    state.node_rows =
+        to_canonical({node_rows_.data(), static_cast<std::size_t>(node_rows_.size())});
+    state.node_adam_m = to_canonical(node_row_optimizer_->first_moment());
+    state.node_adam_v = to_canonical(node_row_optimizer_->second_moment());
+  }
+  return state;
+}
+
+void Trainer::restore(const CheckpointState& state, const std::string& source) {
+  const auto differs = [&](const std::string& what, const auto& mine, const auto& theirs) {
+    if (mine != theirs) {
+      throw InputError(at_file(source, fmt::format("checkpoint of another run: {} is {} there, {} "
+                                                   "here",
+                                                   what, theirs, mine)));
+    }
+  };
+  differs("the dataset fingerprint (graph and split)", meta_.graph_fingerprint,
+          state.graph_fingerprint);
+  differs("the model", std::string(model_name(config_.model)), state.model);
+  differs("--hidden", config_.hidden, state.hidden);
+  differs("--latent", config_.latent, state.latent);
+  differs("the feature dimension", shape_.input_dim, state.input_dim);
+  differs("--seed", config_.seed, state.seed);
+  differs("the node count", meta_.num_nodes, state.num_nodes);
+  const nlohmann::json theirs = nlohmann::json::parse(state.config_json);
+  const nlohmann::json mine = nlohmann::json::parse(config_json(config_));
+  for (const char* key : {"lr", "neg", "decoder"}) {
+    differs(std::string("--") + key, mine.at(key).dump(), theirs.at(key).dump());
+  }
+  if (state.parameters.size() != parameters_.size()) {
+    throw InputError(at_file(source, "checkpoint holds parameters of another shape"));
+  }
+  parameters_ = state.parameters;
+  parameter_optimizer_.restore(state.adam_m, state.adam_v, state.adam_steps);
+  if (node_row_optimizer_) {
+    const auto hidden = static_cast<std::size_t>(config_.hidden);
+    auto owned_rows = [&](const std::vector<float>& canonical, float* out) {
+      for (std::int64_t i = 0; i < part_.n_owned; ++i) {
+        const auto c = static_cast<std::size_t>(part_.canonical_id[static_cast<std::size_t>(i)]);
+        std::copy_n(canonical.begin() + static_cast<std::ptrdiff_t>(c * hidden), hidden,
+                    out + static_cast<std::size_t>(i) * hidden);
+      }
+    };
+    owned_rows(state.node_rows, node_rows_.data());
+    std::vector<float> m(static_cast<std::size_t>(node_rows_.size()));
+    std::vector<float> v(m.size());
+    owned_rows(state.node_adam_m, m.data());
+    owned_rows(state.node_adam_v, v.data());
+    node_row_optimizer_->restore(m, v, state.adam_steps);
   }
 }
 

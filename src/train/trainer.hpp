@@ -12,6 +12,7 @@
 #include "comm/communicator.hpp"
 #include "comm/halo_exchange.hpp"
 #include "comm/row_fetch.hpp"
+#include "io/checkpoint_file.hpp"
 #include "io/dataset.hpp"
 #include "model/adam.hpp"
 #include "model/encoder.hpp"
@@ -46,9 +47,18 @@ class Trainer {
   Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData part, Communicator world);
   ~Trainer();
 
-  // Collective: trains config.epochs epochs, calling on_epoch (every rank) after each.
-  // Throws std::runtime_error naming the epoch when the loss stops being finite.
+  // Collective: trains epochs first_epoch..config.epochs, calling on_epoch (every rank) after
+  // each; stops early when on_epoch returns false (on every rank alike). Throws
+  // std::runtime_error naming the epoch when the loss stops being finite.
+  void train(std::int64_t first_epoch, const std::function<bool(const EpochRecord&)>& on_epoch);
   void train(const std::function<void(const EpochRecord&)>& on_epoch);
+
+  // Collective: the state after `epoch` epochs; complete on rank 0 (featureless rows gathered
+  // in canonical order), the replicated part only elsewhere.
+  CheckpointState checkpoint_state(std::int64_t epoch) const;
+  // Restores weights, optimiser state and this rank's featureless rows. Throws InputError
+  // naming the first difference when the checkpoint is of another dataset or model.
+  void restore(const CheckpointState& state, const std::string& source);
 
   // Collective: loss and gradients at the current weights for `epoch`'s draws, without
   // updating. Afterwards gradients() is the allreduced replicated gradient and

@@ -1,5 +1,7 @@
 #include "train/training_config.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace distgae {
 
 const char* model_name(ModelKind kind) {
@@ -8,6 +10,22 @@ const char* model_name(ModelKind kind) {
 
 const char* decoder_name(DecoderKind kind) {
   return kind == DecoderKind::kFull ? "full" : "sampled";
+}
+
+std::string config_json(const TrainingConfig& config) {
+  const nlohmann::json json = {{"model", model_name(config.model)},
+                               {"decoder", decoder_name(config.decoder)},
+                               {"epochs", config.epochs},
+                               {"lr", config.learning_rate},
+                               {"hidden", config.hidden},
+                               {"latent", config.latent},
+                               {"neg", config.negatives},
+                               {"seed", config.seed},
+                               {"threads", config.threads},
+                               {"eval_every", config.eval_every},
+                               {"checkpoint_every", config.checkpoint_every},
+                               {"keep", config.keep}};
+  return json.dump();
 }
 
 }  // namespace distgae

@@ -26,7 +26,13 @@ struct TrainingConfig {
   int eval_every = 10;  // epochs between validation evaluations (0: never)
   std::string out_dir;
   bool force = false;
+  int checkpoint_every = 10;  // epochs between checkpoints (0: only on a stop signal)
+  int keep = 3;               // checkpoints kept
+  bool resume = false;        // continue from the newest readable checkpoint in out_dir
 };
+
+// JSON text of every field (checkpoints record it; resume compares it).
+std::string config_json(const TrainingConfig& config);
 
 const char* model_name(ModelKind kind);
 const char* decoder_name(DecoderKind kind);

@@ -12,6 +12,13 @@
 namespace distgae {
 namespace {
 
+// Rows first .. first + count - 1 of z_all, as the owned rows.
+std::vector<std::int64_t> row_range(std::int64_t first, std::int64_t count) {
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) rows[static_cast<std::size_t>(i)] = first + i;
+  return rows;
+}
+
 constexpr GlobalId kNodes = 30;
 
 // A random symmetric graph over kNodes plus every self loop, as a dense 0/1 matrix.
@@ -75,7 +82,8 @@ TEST(FullReconstruction, LossMatchesADenseDoubleComputation) {
   }
   expected *= w.norm / (kNodes * kNodes);
   Matrix dz;
-  const double loss = full_reconstruction_loss(z, 0, kNodes, positives_of(a, 0, kNodes), w, dz);
+  const double loss =
+      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, dz);
   EXPECT_NEAR(loss, expected, 1e-6 * expected);
 }
 
@@ -85,10 +93,10 @@ TEST(FullReconstruction, GradientMatchesFiniteDifferences) {
   const FullReconstructionWeights w = weights_of(a);
   const auto positives = positives_of(a, 0, kNodes);
   Matrix dz;
-  full_reconstruction_loss(z, 0, kNodes, positives, w, dz);
+  full_reconstruction_loss(z, row_range(0, kNodes), positives, w, dz);
   Matrix scratch;
   const auto objective = [&] {
-    return full_reconstruction_loss(z, 0, kNodes, positives, w, scratch);
+    return full_reconstruction_loss(z, row_range(0, kNodes), positives, w, scratch);
   };
   EXPECT_LT(testing::finite_difference_error(testing::entries(z), testing::entries(dz),
                                              testing::all_coordinates(z.size()), 1e-2f, objective,
@@ -102,11 +110,13 @@ TEST(FullReconstruction, PartsSumToTheWhole) {
   const FullReconstructionWeights w = weights_of(a);
   Matrix whole_dz;
   const double whole =
-      full_reconstruction_loss(z, 0, kNodes, positives_of(a, 0, kNodes), w, whole_dz);
+      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, whole_dz);
   Matrix head_dz;
   Matrix tail_dz;
-  const double head = full_reconstruction_loss(z, 0, 12, positives_of(a, 0, 12), w, head_dz);
-  const double tail = full_reconstruction_loss(z, 12, 18, positives_of(a, 12, 18), w, tail_dz);
+  const double head =
+      full_reconstruction_loss(z, row_range(0, 12), positives_of(a, 0, 12), w, head_dz);
+  const double tail =
+      full_reconstruction_loss(z, row_range(12, 18), positives_of(a, 12, 18), w, tail_dz);
   EXPECT_NEAR(head + tail, whole, 1e-12 * whole);
   EXPECT_EQ(head_dz, whole_dz.topRows(12));  // each row is computed the same way
   EXPECT_EQ(tail_dz, whole_dz.bottomRows(18));
@@ -117,12 +127,13 @@ TEST(FullReconstruction, RejectsMismatchedInputs) {
   const Matrix z = testing::random_matrix(kNodes, 6, 5);
   const FullReconstructionWeights w = weights_of(a);
   Matrix dz;
-  EXPECT_THROW(full_reconstruction_loss(z, 20, 12, positives_of(a, 20, 10), w, dz),
+  EXPECT_THROW(full_reconstruction_loss(z, row_range(20, 12), positives_of(a, 20, 10), w, dz),
                std::invalid_argument);
-  EXPECT_THROW(full_reconstruction_loss(z, 0, 12, positives_of(a, 0, 11), w, dz),
+  EXPECT_THROW(full_reconstruction_loss(z, row_range(0, 12), positives_of(a, 0, 11), w, dz),
                std::invalid_argument);
-  EXPECT_THROW(full_reconstruction_loss(z.topRows(29), 0, 12, positives_of(a, 0, 12), w, dz),
-               std::invalid_argument);
+  EXPECT_THROW(
+      full_reconstruction_loss(z.topRows(29), row_range(0, 12), positives_of(a, 0, 12), w, dz),
+      std::invalid_argument);
 }
 
 }  // namespace

@@ -1,0 +1,148 @@
+"""Checkpoints, stop signals and resume, end to end: a run stopped by SIGUSR1 and resumed ends
+exactly where an uninterrupted run ends (bitwise at the same rank count, within 1e-5 across
+rank counts), and a crash loses at most the epochs since the last checkpoint."""
+import glob
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+import h5py
+import numpy as np
+
+from distgae_cli import BIN, CORA_EDGES, CORA_FEATURES, TempDir, mpirun, read_metrics, run
+
+EPOCHS = 40
+# The full decoder makes a Cora epoch long enough (tens of ms) to signal a run mid-way.
+TRAIN = ["--model", "vgae", "--decoder", "full", "--epochs", EPOCHS, "--seed", 5,
+         "--eval-every", 10]
+
+
+def start(ranks, *args):
+    command = ["mpiexec", "-n", str(ranks), "--oversubscribe", BIN, "train", *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_epochs(out, epochs, proc, timeout=120):
+    """Waits until metrics.jsonl holds `epochs` lines (or the process ended)."""
+    path = os.path.join(out, "metrics.jsonl")
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if os.path.exists(path):
+            with open(path) as f:
+                if sum(1 for _ in f) >= epochs:
+                    return
+        time.sleep(0.01)
+
+
+def final_parameters(out):
+    newest = sorted(glob.glob(os.path.join(out, "checkpoints", "ckpt-*.h5")))[-1]
+    with h5py.File(newest) as f:
+        return int(f.attrs["epoch"]), f["parameters"][:]
+
+
+def test_metrics(out):
+    with h5py.File(os.path.join(out, "embeddings", "embeddings.h5")) as f:
+        return f.attrs["test_auc"], f.attrs["test_ap"], f["embedding"][:]
+
+
+class Resume(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = TempDir()
+        for parts in (2, 4):
+            run("partition", "--graph", CORA_EDGES, "--features", CORA_FEATURES, "--parts", parts,
+                "--seed", 5, "--out", cls.tmp(f"cora-{parts}"))
+        cls.straight = cls.tmp("straight")
+        mpirun(2, "train", "--data", cls.tmp("cora-2"), *TRAIN, "--checkpoint-every", EPOCHS,
+               "--out", cls.straight)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def stop_mid_run(self, ranks, data, out):
+        """Starts a run, sends SIGUSR1 after 15 epochs, checks it checkpointed and exited 75."""
+        proc = start(ranks, "--data", data, *TRAIN, "--checkpoint-every", EPOCHS, "--out", out)
+        wait_for_epochs(out, 15, proc)
+        proc.send_signal(signal.SIGUSR1)  # mpiexec forwards SIGUSR1 to every rank
+        stdout, stderr = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 75, stdout + stderr)
+        epoch, _ = final_parameters(out)
+        self.assertGreaterEqual(epoch, 15)
+        self.assertLess(epoch, EPOCHS, "the signal came too late to test a resume")
+        self.assertFalse(os.path.exists(os.path.join(out, "embeddings")))
+        return epoch
+
+    def test_stop_and_resume_on_the_same_ranks_is_bitwise_equal(self):
+        out = self.tmp("stopped-2")
+        stopped_at = self.stop_mid_run(2, self.tmp("cora-2"), out)
+        proc = mpirun(2, "train", "--data", self.tmp("cora-2"), *TRAIN, "--checkpoint-every",
+                      EPOCHS, "--out", out, "--resume")
+        self.assertIn(f"epoch {stopped_at}", proc.stdout)  # "resumed from ... (epoch N, ...)"
+        epoch_a, params_a = final_parameters(self.straight)
+        epoch_b, params_b = final_parameters(out)
+        self.assertEqual(epoch_a, epoch_b)
+        np.testing.assert_array_equal(params_a, params_b)
+        auc_a, ap_a, emb_a = test_metrics(self.straight)
+        auc_b, ap_b, emb_b = test_metrics(out)
+        self.assertEqual((auc_a, ap_a), (auc_b, ap_b))
+        np.testing.assert_array_equal(emb_a, emb_b)
+        losses_a = [m["loss"] for m in read_metrics(self.straight)]
+        losses_b = [m["loss"] for m in read_metrics(out)]
+        self.assertEqual(losses_a, losses_b)
+
+    def test_checkpoint_of_four_ranks_resumes_on_two(self):
+        out = self.tmp("stopped-4")
+        self.stop_mid_run(4, self.tmp("cora-4"), out)
+        mpirun(2, "train", "--data", self.tmp("cora-2"), *TRAIN, "--checkpoint-every", EPOCHS,
+               "--out", out, "--resume")
+        _, params_a = final_parameters(self.straight)
+        _, params_b = final_parameters(out)
+        # Different rank counts sum in a different order: equal up to float rounding.
+        self.assertLess(np.linalg.norm(params_b - params_a) / np.linalg.norm(params_a), 1e-5)
+        auc_a, ap_a, _ = test_metrics(self.straight)
+        auc_b, ap_b, _ = test_metrics(out)
+        self.assertAlmostEqual(auc_a, auc_b, places=4)
+        self.assertAlmostEqual(ap_a, ap_b, places=4)
+
+    def test_a_killed_rank_ends_the_job_and_resume_skips_a_truncated_checkpoint(self):
+        out = self.tmp("crashed")
+        proc = start(4, "--data", self.tmp("cora-4"), *TRAIN, "--checkpoint-every", 5,
+                     "--out", out)
+        wait_for_epochs(out, 22, proc)
+        victims = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        self.assertTrue(victims, "no rank processes found under mpiexec")
+        killed_at = time.time()
+        os.kill(int(victims[-1]), signal.SIGKILL)
+        proc.communicate(timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertLess(time.time() - killed_at, 30)
+        checkpoints = sorted(glob.glob(os.path.join(out, "checkpoints", "ckpt-*.h5")))
+        self.assertTrue(checkpoints)
+        newest = checkpoints[-1]
+        with h5py.File(newest) as f:
+            newest_epoch = int(f.attrs["epoch"])
+        with open(newest, "r+b") as f:  # a checkpoint damaged on disk
+            f.truncate(os.path.getsize(newest) // 2)
+        resumed = mpirun(4, "train", "--data", self.tmp("cora-4"), *TRAIN, "--checkpoint-every",
+                         5, "--out", out, "--resume")
+        self.assertIn("skipping unreadable checkpoint", resumed.stderr)
+        self.assertIn(f"epoch {newest_epoch - 5}", resumed.stdout)
+        self.assertEqual(len(read_metrics(out)), EPOCHS)
+        self.assertTrue(os.path.exists(os.path.join(out, "embeddings", "embeddings.h5")))
+
+    def test_checkpoint_of_another_model_is_refused(self):
+        out = self.tmp("other-model")
+        mpirun(2, "train", "--data", self.tmp("cora-2"), "--epochs", 2, "--checkpoint-every", 1,
+               "--out", out)
+        proc = mpirun(2, "train", "--data", self.tmp("cora-2"), "--epochs", 4, "--latent", 8,
+                      "--out", out, "--resume", check=False)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--latent", proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
