@@ -10,6 +10,7 @@ PACKAGES=(
   libeigen3-dev libmetis-dev
   libgtest-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   python3-h5py python3-numpy
+  slurm-wlm munge libpmix-dev  # tests/slurm; libpmix-dev has the libpmix.so srun --mpi=pmix loads
   clang-format
 )
 

@@ -75,6 +75,8 @@ void print_epoch(const EpochRecord& r, int epochs) {
 }
 
 int run_train(TrainFlags& flags) {
+  // Before MPI starts: a warning signal that arrives early must not kill the rank.
+  install_stop_signal_handlers();
   int argc = 0;
   char** argv = nullptr;
   MpiEnv mpi(argc, argv);
@@ -84,7 +86,6 @@ int run_train(TrainFlags& flags) {
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
-  install_stop_signal_handlers();
   const LoadedData data = load_data(flags, world);
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
