@@ -62,11 +62,20 @@ class Resume(unittest.TestCase):
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
-    def stop_mid_run(self, ranks, data, out):
-        """Starts a run, sends SIGUSR1 after 15 epochs, checks it checkpointed and exited 75."""
+    def stop_mid_run(self, ranks, data, out, sigterm_to_ranks=False):
+        """Starts a run and, after 15 epochs, sends SIGUSR1 to mpiexec (which forwards it to
+        every rank) or SIGTERM to every rank (as a batch system does); checks the run wrote a
+        checkpoint and exited 75."""
         proc = start(ranks, "--data", data, *TRAIN, "--checkpoint-every", EPOCHS, "--out", out)
         wait_for_epochs(out, 15, proc)
-        proc.send_signal(signal.SIGUSR1)  # mpiexec forwards SIGUSR1 to every rank
+        if sigterm_to_ranks:
+            ranks_pids = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                        text=True).stdout.split()
+            self.assertEqual(len(ranks_pids), ranks)
+            for pid in ranks_pids:
+                os.kill(int(pid), signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGUSR1)
         stdout, stderr = proc.communicate(timeout=120)
         self.assertEqual(proc.returncode, 75, stdout + stderr)
         epoch, _ = final_parameters(out)
@@ -77,7 +86,7 @@ class Resume(unittest.TestCase):
 
     def test_stop_and_resume_on_the_same_ranks_is_bitwise_equal(self):
         out = self.tmp("stopped-2")
-        stopped_at = self.stop_mid_run(2, self.tmp("cora-2"), out)
+        stopped_at = self.stop_mid_run(2, self.tmp("cora-2"), out, sigterm_to_ranks=True)
         proc = mpirun(2, "train", "--data", self.tmp("cora-2"), *TRAIN, "--checkpoint-every",
                       EPOCHS, "--out", out, "--resume")
         self.assertIn(f"epoch {stopped_at}", proc.stdout)  # "resumed from ... (epoch N, ...)"

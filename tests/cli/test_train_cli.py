@@ -1,6 +1,7 @@
 """`mpirun -n P distgae train` end to end on the bundled Cora; outputs read with h5py."""
 import json
 import os
+import subprocess
 import unittest
 
 import h5py
@@ -66,6 +67,25 @@ class TrainVgaeOnTwoRanks(unittest.TestCase):
             with h5py.File(os.path.join(self.out, "embeddings", f"part-{r}.h5")) as shard:
                 rows.append(shard["embedding"][:])
         np.testing.assert_array_equal(np.concatenate(rows), emb)
+
+
+    def test_h5dump_lists_the_views_datasets_and_attributes(self):
+        view = os.path.join(self.out, "embeddings", "embeddings.h5")
+        header = subprocess.run(["h5dump", "-H", view], capture_output=True, text=True,
+                                check=True).stdout
+        for name in ("embedding", "logstd", "node_id"):
+            self.assertIn(f'DATASET "{name}"', header)
+        for attribute in ("model", "latent", "epoch", "test_auc", "test_ap", "graph_fingerprint"):
+            self.assertIn(f'ATTRIBUTE "{attribute}"', header)
+        self.assertIn("( 2708, 16 )", header)
+        # h5dump resolves the virtual dataset through the shards: real values, not fill values.
+        data = subprocess.run(["h5dump", "-d", "node_id", view], capture_output=True, text=True,
+                              check=True).stdout
+        self.assertIn("( 2708 )", data)
+        self.assertNotIn("-9223372036854775808", data)  # the view's fill value for node_id
+        values = [int(v) for line in data.splitlines() if "):" in line
+                  for v in line.split("):", 1)[1].replace(",", " ").split()]
+        self.assertEqual(sorted(values), list(range(2708)))
 
 
 class OriginalIdsInEmbeddings(unittest.TestCase):
