@@ -1,5 +1,6 @@
 // `distgae train`: flags → dataset (read, or partitioned in memory) → Trainer → outputs.
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <filesystem>
 #include <optional>
@@ -66,6 +67,21 @@ LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
   return loaded;
 }
 
+// mpirun binds each rank to one core by default (for up to 2 ranks): OpenMP threads beyond the
+// CPUs a rank may run on share them and spin against each other, 10-50x slower.
+void warn_if_threads_exceed_cpus(int threads) {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
+  const int cpus = CPU_COUNT(&allowed);
+  if (threads > cpus) {
+    log::warning(
+        "--threads {} but this rank may run on {} CPU(s) only: threads will fight over them. "
+        "Give each rank {} cores (mpirun --map-by slot:PE={} or --bind-to none; SLURM: "
+        "--cpus-per-task={}) or lower --threads",
+        threads, cpus, threads, threads, threads);
+  }
+}
+
 void print_epoch(const EpochRecord& r, int epochs) {
   std::string val;
   if (r.val) val = fmt::format("  val AUC {:.4f} AP {:.4f}", r.val->auc, r.val->ap);
@@ -92,6 +108,7 @@ int run_train(TrainFlags& flags) {
             model_name(config.model), decoder_name(config.decoder), data.meta.num_nodes,
             data.meta.num_train_edges, world.size(), config.threads);
 
+  warn_if_threads_exceed_cpus(config.threads);
   Trainer trainer(config, data.meta, data.part, world);
   CheckpointPolicy checkpoints(config, world);
   std::int64_t first_epoch = 1;
