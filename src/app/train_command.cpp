@@ -189,12 +189,18 @@ void add_train_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::IsMember({"sampled", "full"}));
   cmd->add_option("--out", c.out_dir, "Run directory (metrics.jsonl, embeddings/, summary.json)")
       ->required();
-  cmd->add_option("--epochs", c.epochs)->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", c.epochs, "Training epochs (full batch)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--lr", c.learning_rate, "Adam learning rate")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--hidden", c.hidden)->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--latent", c.latent)->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--hidden", c.hidden, "Width of the first GCN layer")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--latent", c.latent, "Embedding width (the second layer)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--neg", c.negatives, "Negatives per positive edge and epoch")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
