@@ -121,7 +121,7 @@ void Trainer::train(std::int64_t first_epoch,
                     const std::function<bool(const EpochRecord&)>& on_epoch) {
   for (std::int64_t epoch = first_epoch; epoch <= config_.epochs; ++epoch) {
     const double comm_before = comm_seconds();
-    const std::int64_t bytes_before = world_.allreduce_sum(bytes_sent());
+    const std::int64_t bytes_before = bytes_sent();  // this rank's; summed once, below
     Stopwatch step;
     const LossParts loss = compute_gradients(epoch);
     if (!std::isfinite(loss.total())) {
@@ -144,7 +144,7 @@ void Trainer::train(std::int64_t first_epoch,
     // The allreduce's own volume is not counted in bytes_sent(); add it here.
     const auto allreduce_bytes =
         static_cast<std::int64_t>(reduce_buffer_.size() * sizeof(double)) * (world_.size() - 1);
-    record.bytes_sent = world_.allreduce_sum(bytes_sent()) - bytes_before + allreduce_bytes;
+    record.bytes_sent = world_.allreduce_sum(bytes_sent() - bytes_before) + allreduce_bytes;
     const bool last = epoch == config_.epochs;
     if (config_.eval_every > 0 && (epoch % config_.eval_every == 0 || last)) {
       encode();
