@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/phase_clock.hpp"
 #include "model/spmm.hpp"
 
 namespace distgae {
@@ -47,8 +48,10 @@ void Encoder::forward(std::span<const float> params, const Matrix& node_rows) {
   const int width = shape_.heads() * shape_.latent;
 
   // Layer 0: transform before aggregating, so the exchange carries hidden-wide rows.
+  const ScopedPhase phase(Phase::kDense);
   t1_ext_.resize(adjacency_.n_local, hidden);
   if (shape_.input_dim > 0) {
+    const ScopedPhase transform(Phase::kFeatureTransform);
     w0_ = ConstMatrixMap(params.data() + layout_.w0_offset, shape_.input_dim, hidden);
     spmm_rows(features_, w0_, t1_ext_, 0, n_owned);
   } else {
@@ -84,6 +87,7 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   const int width = shape_.heads() * latent;
   check_rows(dmu, n_owned, latent, "dmu");
 
+  const ScopedPhase phase(Phase::kDense);
   const Matrix* d_out = &dmu;
   if (shape_.kind == ModelKind::kVgae) {
     check_rows(dlogstd, n_owned, latent, "dlogstd");
@@ -104,6 +108,7 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
 
   aggregation_.backward(dh_, dt1_ext_);
   if (shape_.input_dim > 0) {
+    const ScopedPhase transform(Phase::kFeatureTransform);
     scratch_.resize(shape_.input_dim, hidden);
     spmm_rows(features_transposed_, dt1_ext_, scratch_, 0, shape_.input_dim);
     MatrixMap(dparams.data() + layout_.w0_offset, shape_.input_dim, hidden) = scratch_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/phase_clock.hpp"
 #include "core/timer.hpp"
 #include "model/link_loss.hpp"
 #include "train/random_draws.hpp"
@@ -31,6 +32,7 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   const auto k = static_cast<std::size_t>(negatives_);
   const std::size_t n_neg = n_pos * k;
   // Negatives of this epoch: keyed by the positive's canonical ids, so the same for any P.
+  ScopedPhase phase(Phase::kSampling);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n_pos; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
@@ -42,6 +44,7 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   }
   const Eigen::Index latent = z.cols();
   const Eigen::Index n_owned = z.rows();
+  phase_clock().enter(Phase::kRowFetch);
   Stopwatch comm;
   fetch_.plan(fetched_ids_, fetched_slots_);
   table_.resize(n_owned + fetch_.n_remote(), latent);
@@ -49,6 +52,7 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   fetch_.fetch(z.data(), static_cast<int>(latent), table_.data() + n_owned * latent);
   comm_seconds_ += comm.seconds();
 
+  phase_clock().enter(Phase::kLoss);
   dtable_.setZero(table_.rows(), latent);
   const double positives_total = static_cast<double>(meta_.num_train_edges);
   const double negatives_total = positives_total * static_cast<double>(k);
@@ -58,10 +62,12 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   const double negative_sum =
       pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg), 0.0f,
                          1.0 / negatives_total, dtable_);
+  phase_clock().enter(Phase::kRowFetch);
   comm.restart();
   fetch_.return_gradients(dtable_.data() + n_owned * latent, static_cast<int>(latent),
                           dtable_.data());
   comm_seconds_ += comm.seconds();
+  phase_clock().enter(Phase::kLoss);
   dz += dtable_.topRows(n_owned);
   return positive_sum / positives_total + negative_sum / negatives_total;
 }
@@ -88,11 +94,13 @@ FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,
 }
 
 double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& dz) {
+  ScopedPhase phase(Phase::kRowFetch);
   Stopwatch comm;
   const std::span<const float> owned(z.data(), static_cast<std::size_t>(z.size()));
   world_.allgatherv(owned, gathered_);
   comm_seconds_ += comm.seconds();
   bytes_sent_ += static_cast<std::int64_t>(owned.size_bytes()) * (world_.size() - 1);
+  phase_clock().enter(Phase::kLoss);
   // Gathered rows come in rank order, i.e. partition order; put them in canonical order.
   const Eigen::Index latent = z.cols();
   z_all_.resize(meta_.num_nodes, latent);

@@ -86,7 +86,14 @@ void MetricsLog::write(const EpochRecord& record) {
   if (record.val) {
     line["val_auc"] = number_or_null(record.val->auc);
     line["val_ap"] = number_or_null(record.val->ap);
+    line["evaluation_s"] = record.evaluation_seconds;
   }
+  nlohmann::json phases = nlohmann::json::object();  // rank 0's
+  for (int phase = 0; phase < kPhaseCount; ++phase) {
+    const double seconds = record.phases[static_cast<std::size_t>(phase)];
+    if (seconds > 0.0) phases[std::string(phase_name(static_cast<Phase>(phase)))] = seconds;
+  }
+  line["phases_s"] = std::move(phases);
   const std::string text = line.dump() + '\n';
   text_ += text;
   out_ << text;
@@ -145,6 +152,63 @@ double median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
 }
 
+void EpochProfile::add(const EpochRecord& record) {
+  step_seconds_.push_back(record.seconds);
+  bytes_sent_.push_back(static_cast<double>(record.rank_bytes_sent));
+  phases_.push_back(record.phases);
+  if (record.val) evaluation_seconds_.push_back(record.evaluation_seconds);
+}
+
+std::int64_t EpochProfile::warmup_epochs() const {
+  return std::min<std::int64_t>(5, static_cast<std::int64_t>(step_seconds_.size()) / 4);
+}
+
+std::vector<double> EpochProfile::rank_figures() const {
+  const auto skip = static_cast<std::ptrdiff_t>(warmup_epochs());
+  const auto steady = [skip](const std::vector<double>& values) {
+    return median(std::vector<double>(values.begin() + skip, values.end()));
+  };
+  std::vector<double> figures{steady(step_seconds_), steady(bytes_sent_), 0.0};
+  if (!evaluation_seconds_.empty()) {
+    double total = 0.0;
+    for (const double seconds : evaluation_seconds_) total += seconds;
+    figures[2] = total / static_cast<double>(evaluation_seconds_.size());
+  }
+  for (int phase = 0; phase < kPhaseCount; ++phase) {
+    std::vector<double> values;
+    for (auto epoch = phases_.begin() + skip; epoch < phases_.end(); ++epoch) {
+      values.push_back((*epoch)[static_cast<std::size_t>(phase)]);
+    }
+    figures.push_back(median(std::move(values)));
+  }
+  return figures;
+}
+
+namespace {
+
+// summary.json's "profile": per rank, medians after the warm-up of the step and of its phases.
+nlohmann::json profile_json(const RunSummary& summary) {
+  nlohmann::json ranks = nlohmann::json::array();
+  const std::size_t stride = EpochProfile::kFigures;
+  for (std::size_t r = 0; r + stride <= summary.profile_figures.size(); r += stride) {
+    const double* f = summary.profile_figures.data() + r;
+    nlohmann::json phases = nlohmann::json::object();
+    for (int phase = 0; phase < kPhaseCount; ++phase) {
+      if (static_cast<Phase>(phase) == Phase::kEvaluation) continue;  // outside the step
+      phases[std::string(phase_name(static_cast<Phase>(phase)))] = f[3 + phase];
+    }
+    ranks.push_back({{"epoch_s", f[0]},
+                     {"bytes_sent", static_cast<std::int64_t>(f[1])},
+                     {"evaluation_s", f[2]},
+                     {"phases_s", phases}});
+  }
+  return {{"warmup_epochs", summary.profile_warmup_epochs},
+          {"statistic", "median over the epochs after the warm-up (evaluation: mean)"},
+          {"per_rank", ranks}};
+}
+
+}  // namespace
+
 void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
                    const TrainingConfig& config, const Communicator& world) {
   if (world.rank() != 0) return;
@@ -166,7 +230,8 @@ void write_summary(const std::string& run_dir, const RunSummary& summary, const 
                                {"test_ap", number_or_null(summary.test.ap)},
                                {"final_loss", number_or_null(summary.final_loss)},
                                {"median_epoch_s", median(summary.epoch_seconds)},
-                               {"peak_rss_bytes_per_rank", summary.peak_rss_bytes}};
+                               {"peak_rss_bytes_per_rank", summary.peak_rss_bytes},
+                               {"profile", profile_json(summary)}};
   const fs::path path = fs::path(run_dir) / "summary.json";
   const fs::path temporary = fs::path(run_dir) / ".summary.json.tmp";
   {

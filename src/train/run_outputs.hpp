@@ -44,11 +44,31 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
                       const TrainingConfig& config, std::int64_t epoch, RankingMetrics test,
                       const Communicator& world);
 
+// This rank's per-epoch figures, for the per-phase medians `bench/epoch.sh` prints.
+class EpochProfile {
+ public:
+  void add(const EpochRecord& record);
+  // The epochs a profile skips before its medians: the first epochs touch fresh memory and
+  // warm the caches (a quarter of the run, at most 5).
+  std::int64_t warmup_epochs() const;
+  // [median step seconds, median bytes sent by this rank, mean seconds of an evaluation (0 when
+  // none), then each phase's median seconds in Phase order]; medians over the epochs after the
+  // warm-up.
+  std::vector<double> rank_figures() const;
+  static constexpr std::size_t kFigures = 3 + kPhaseCount;
+
+ private:
+  std::vector<double> step_seconds_, bytes_sent_, evaluation_seconds_;
+  std::vector<PhaseSeconds> phases_;
+};
+
 struct RunSummary {
   RankingMetrics test;
   std::vector<double> epoch_seconds;
   std::vector<double> peak_rss_bytes;  // per rank
   double final_loss = 0.0;
+  std::int64_t profile_warmup_epochs = 0;
+  std::vector<double> profile_figures;  // EpochProfile::rank_figures() of each rank, rank order
 };
 
 // Rank 0 writes summary.json (config, dataset, test metrics, median epoch time, memory).

@@ -69,6 +69,7 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
 Trainer::~Trainer() = default;
 
 LossParts Trainer::compute_gradients(std::int64_t epoch) {
+  const Phase entered = phase_clock().current();
   encoder_->forward(parameters_, node_rows_);
   const Matrix& mu = encoder_->mu();
   const auto n_owned = mu.rows();
@@ -76,12 +77,15 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   const bool vgae = shape_.kind == ModelKind::kVgae;
   const Matrix* z = &mu;
   if (vgae) {
+    phase_clock().enter(Phase::kSampling);
     noise_.resize(n_owned, latent);
     fill_vgae_noise(config_.seed, epoch,
                     {part_.canonical_id.data(), static_cast<std::size_t>(n_owned)}, noise_);
+    phase_clock().enter(Phase::kDense);
     reparameterize(mu, encoder_->logstd(), noise_, z_);
     z = &z_;
   }
+  phase_clock().enter(Phase::kLoss);
   dz_.setZero(n_owned, latent);
   const double reconstruction = objective_->evaluate(*z, epoch, dz_);
   double kl = 0.0;
@@ -95,10 +99,12 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   } else {
     dmu_ = dz_;
   }
+  phase_clock().enter(Phase::kOther);
   encoder_->backward(dmu_, dlogstd_, gradients_, node_row_gradients_);
 
   // One allreduce for every replicated gradient and the loss parts, in double so the sum over
   // ranks loses nothing to the order it is taken in.
+  const ScopedPhase phase(Phase::kAllreduce);
   const std::size_t n_params = gradients_.size();
   for (std::size_t i = 0; i < n_params; ++i) reduce_buffer_[i] = gradients_[i];
   reduce_buffer_[n_params] = reconstruction;
@@ -107,6 +113,7 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   world_.allreduce_sum(reduce_buffer_);
   allreduce_seconds_ += allreduce.seconds();
   for (std::size_t i = 0; i < n_params; ++i) gradients_[i] = static_cast<float>(reduce_buffer_[i]);
+  phase_clock().enter(entered);
   return {reduce_buffer_[n_params], reduce_buffer_[n_params + 1]};
 }
 
@@ -123,6 +130,8 @@ void Trainer::train(std::int64_t first_epoch,
     const double comm_before = comm_seconds();
     const std::int64_t bytes_before = bytes_sent();  // this rank's; summed once, below
     Stopwatch step;
+    PhaseClock& clock = phase_clock();
+    clock.reset();
     const LossParts loss = compute_gradients(epoch);
     if (!std::isfinite(loss.total())) {
       throw std::runtime_error(fmt::format(
@@ -130,12 +139,18 @@ void Trainer::train(std::int64_t first_epoch,
           "written; try a lower --lr",
           epoch, loss.total(), loss.reconstruction, loss.kl));
     }
-    parameter_optimizer_.step(parameters_, gradients_);
-    if (node_row_optimizer_) node_row_optimizer_->step(flat(node_rows_), flat(node_row_gradients_));
+    {
+      const ScopedPhase phase(Phase::kOptimizer);
+      parameter_optimizer_.step(parameters_, gradients_);
+      if (node_row_optimizer_) {
+        node_row_optimizer_->step(flat(node_rows_), flat(node_row_gradients_));
+      }
+    }
 
     EpochRecord record;
     record.epoch = epoch;
     record.seconds = step.seconds();
+    record.phases = clock.totals();
     record.comm_seconds = comm_seconds() - comm_before;
     record.compute_seconds = record.seconds - record.comm_seconds;
     record.loss = loss.total();
@@ -144,11 +159,15 @@ void Trainer::train(std::int64_t first_epoch,
     // The allreduce's own volume is not counted in bytes_sent(); add it here.
     const auto allreduce_bytes =
         static_cast<std::int64_t>(reduce_buffer_.size() * sizeof(double)) * (world_.size() - 1);
+    record.rank_bytes_sent = bytes_sent() - bytes_before + allreduce_bytes / world_.size();
     record.bytes_sent = world_.allreduce_sum(bytes_sent() - bytes_before) + allreduce_bytes;
     const bool last = epoch == config_.epochs;
     if (config_.eval_every > 0 && (epoch % config_.eval_every == 0 || last)) {
+      Stopwatch evaluation;
+      const ScopedPhase phase(Phase::kEvaluation);
       encode();
       record.val = evaluate_val();
+      record.evaluation_seconds = evaluation.seconds();
     }
     if (!on_epoch(record)) return;
   }

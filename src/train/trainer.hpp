@@ -12,6 +12,7 @@
 #include "comm/communicator.hpp"
 #include "comm/halo_exchange.hpp"
 #include "comm/row_fetch.hpp"
+#include "core/phase_clock.hpp"
 #include "io/checkpoint_file.hpp"
 #include "io/dataset.hpp"
 #include "model/adam.hpp"
@@ -29,10 +30,13 @@ struct EpochRecord {
   double reconstruction = 0.0;
   double kl = 0.0;
   std::optional<RankingMetrics> val;
-  double seconds = 0.0;          // wall time of the training step
-  double comm_seconds = 0.0;     // of which spent in communication (this rank)
-  double compute_seconds = 0.0;  // seconds - comm_seconds
-  std::int64_t bytes_sent = 0;   // by all ranks together during the step
+  double seconds = 0.0;              // wall time of the training step
+  double comm_seconds = 0.0;         // of which spent in communication (this rank)
+  double compute_seconds = 0.0;      // seconds - comm_seconds
+  std::int64_t bytes_sent = 0;       // by all ranks together during the step
+  std::int64_t rank_bytes_sent = 0;  // by this rank during the step
+  PhaseSeconds phases{};             // this rank's step, by phase (evaluation excluded)
+  double evaluation_seconds = 0.0;   // this rank's evaluation after the step (0 when none)
 };
 
 // Loss parts at the current weights (the same on every rank after the allreduce).

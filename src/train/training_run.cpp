@@ -62,12 +62,14 @@ StartingPoint resume_if_asked(const TrainingConfig& config, const CheckpointPoli
 
 // Test metrics, embeddings, summary.json and the closing log lines.
 void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& trainer,
-                RunSummary& summary, const Communicator& world) {
+                const EpochProfile& profile, RunSummary& summary, const Communicator& world) {
   trainer.encode();
   summary.test = trainer.evaluate_test();
   write_embeddings(config.out_dir, trainer, meta, config, config.epochs, summary.test, world);
   const double peak = static_cast<double>(peak_rss_bytes());
   summary.peak_rss_bytes = world.gatherv(std::span<const double>(&peak, 1));
+  summary.profile_warmup_epochs = profile.warmup_epochs();
+  summary.profile_figures = world.gatherv(std::span<const double>(profile.rank_figures()));
   write_summary(config.out_dir, summary, meta, config, world);
 
   std::vector<long long> peak_mib;
@@ -94,12 +96,14 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, const Pa
   const StartingPoint start = resume_if_asked(config, checkpoints, trainer);
   MetricsLog metrics(config.out_dir, world, start.previous_metrics);
   RunSummary summary;
+  EpochProfile profile;
   std::int64_t last_epoch = start.first_epoch - 1;
   bool stopped = false;
   trainer.train(start.first_epoch, [&](const EpochRecord& record) {
     metrics.write(record);
     print_epoch(record, config.epochs);
     summary.epoch_seconds.push_back(record.seconds);
+    profile.add(record);
     summary.final_loss = record.loss;
     last_epoch = record.epoch;
     // Every rank must agree to stop at the same epoch, whichever got the signal.
@@ -116,7 +120,7 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, const Pa
         last_epoch, kExitCheckpointed);
     return kExitCheckpointed;
   }
-  finish_run(config, meta, trainer, summary, world);
+  finish_run(config, meta, trainer, profile, summary, world);
   return kExitOk;
 }
 
