@@ -3,6 +3,8 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <climits>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,9 @@
 
 namespace distgae {
 namespace {
+
+// Below this many ids a parallel region costs more than it saves.
+constexpr std::int64_t kParallelIds = 1 << 14;
 
 // MPI counts and displacements are int: a layout past INT_MAX elements must fail loudly rather
 // than wrap into a negative count.
@@ -62,20 +67,63 @@ struct RowFetch::State {
         scaled_serve_counts(peers, 0),
         scaled_serve_displs(peers, 0) {}
 
-  // remote_ids = the sorted unique ids outside [first, end); throws on ids outside [0, n).
+  // Which ids outside [first, end) were asked for: one bit per partition-ordered id (N/8 bytes),
+  // and per 64-id word the number of set bits before it, so an id's rank among the unique remote
+  // ids is one popcount away. O(ids + N/64) work and no sort, which matters when every epoch asks
+  // for tens of millions of ids (the negatives' endpoints).
+  std::vector<std::uint64_t> requested;
+  std::vector<std::int64_t> rank_before_word;
+
+  // Marks the ids outside [first, end); sets remote_ids to them, ascending. Throws, before any
+  // collective, on ids outside [0, num_nodes).
   void collect_remote_ids(std::span<const GlobalId> ids, GlobalId first, GlobalId end,
                           GlobalId num_nodes) {
-    remote_ids.clear();
-    for (const GlobalId id : ids) {
-      if (id < 0 || id >= num_nodes) {
-        throw std::out_of_range("RowFetch: node id " + std::to_string(id) + " is outside [0, " +
-                                std::to_string(num_nodes) + ")");
+    const auto n_ids = static_cast<std::int64_t>(ids.size());
+    std::int64_t bad = -1;
+    for (std::int64_t i = 0; i < n_ids && bad < 0; ++i) {
+      if (ids[static_cast<std::size_t>(i)] < 0 || ids[static_cast<std::size_t>(i)] >= num_nodes) {
+        bad = i;
       }
-      if (id < first || id >= end) remote_ids.push_back(id);
     }
-    std::sort(remote_ids.begin(), remote_ids.end());
-    remote_ids.erase(std::unique(remote_ids.begin(), remote_ids.end()), remote_ids.end());
-    checked_int(static_cast<std::int64_t>(remote_ids.size()), "ids requested");
+    if (bad >= 0) {
+      throw std::out_of_range("RowFetch: node id " +
+                              std::to_string(ids[static_cast<std::size_t>(bad)]) +
+                              " is outside [0, " + std::to_string(num_nodes) + ")");
+    }
+    const auto words = static_cast<std::size_t>((num_nodes + 63) / 64);
+    requested.assign(words, 0);
+#pragma omp parallel for schedule(static) if (n_ids > kParallelIds)
+    for (std::int64_t i = 0; i < n_ids; ++i) {
+      const GlobalId id = ids[static_cast<std::size_t>(i)];
+      if (id >= first && id < end) continue;
+      std::atomic_ref<std::uint64_t> word(requested[static_cast<std::size_t>(id >> 6)]);
+      const std::uint64_t bit = std::uint64_t{1} << (id & 63);
+      if ((word.load(std::memory_order_relaxed) & bit) == 0) {
+        word.fetch_or(bit, std::memory_order_relaxed);
+      }
+    }
+    rank_before_word.resize(words);
+    std::int64_t count = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+      rank_before_word[w] = count;
+      count += std::popcount(requested[w]);
+    }
+    checked_int(count, "ids requested");
+    remote_ids.resize(static_cast<std::size_t>(count));
+    std::size_t next = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t bits = requested[w]; bits != 0; bits &= bits - 1) {
+        remote_ids[next++] =
+            static_cast<GlobalId>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+      }
+    }
+  }
+
+  // The position of a marked remote id among the unique remote ids.
+  std::int64_t remote_rank(GlobalId id) const {
+    const auto w = static_cast<std::size_t>(id >> 6);
+    const std::uint64_t below = (std::uint64_t{1} << (id & 63)) - 1;
+    return rank_before_word[w] + std::popcount(requested[w] & below);
   }
 
   // Collective: tells each owner which of its ids this rank needs; serve_rows gets the ids
@@ -139,14 +187,13 @@ void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& sl
   // Validates before any collective, so a bad id on every rank throws everywhere, not a hang.
   s.collect_remote_ids(ids, first, end, part_offsets_.back());
   slots.resize(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const GlobalId id = ids[i];
-    if (id >= first && id < end) {
-      slots[i] = id - first;
-    } else {
-      const auto found = std::lower_bound(s.remote_ids.begin(), s.remote_ids.end(), id);
-      slots[i] = n_owned() + (found - s.remote_ids.begin());
-    }
+  const std::int64_t owned = n_owned();
+  const auto n_ids = static_cast<std::int64_t>(ids.size());
+#pragma omp parallel for schedule(static) if (n_ids > kParallelIds)
+  for (std::int64_t i = 0; i < n_ids; ++i) {
+    const GlobalId id = ids[static_cast<std::size_t>(i)];
+    slots[static_cast<std::size_t>(i)] =
+        id >= first && id < end ? id - first : owned + s.remote_rank(id);
   }
   s.exchange_requests(part_offsets_, to_mpi(communicator_));
   bytes_sent_ += n_remote() * static_cast<std::int64_t>(sizeof(GlobalId));

@@ -2,6 +2,9 @@
 // and evaluation pairs reach any node). A plan() exchanges the unique ids each rank needs
 // (request all-to-all); fetch() returns the rows (response all-to-all); return_gradients() sends
 // gradient rows back the same way and adds them into the owners' rows.
+// Planning keeps one bit per node of the whole graph (N/8 bytes per rank, plus N/8 for the
+// per-word counts): uniform negatives reach any node, and the bitmap makes a plan of tens of
+// millions of ids linear, with no sort.
 #pragma once
 
 #include <cstdint>
