@@ -14,5 +14,6 @@ void add_partition_command(CLI::App& app, CommandAction& action);
 void add_info_command(CLI::App& app, CommandAction& action);
 void add_train_command(CLI::App& app, CommandAction& action);
 void add_export_command(CLI::App& app, CommandAction& action);
+void add_generate_command(CLI::App& app, CommandAction& action);
 
 }  // namespace distgae

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   distgae::add_train_command(app, action);
   distgae::add_export_command(app, action);
   distgae::add_info_command(app, action);
+  distgae::add_generate_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

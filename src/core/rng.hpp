@@ -18,6 +18,8 @@ enum class RandomPurpose : std::uint64_t {
   kTrainNegative = 4,
   kVgaeNoise = 5,
   kRandomPartition = 6,
+  kSyntheticEdges = 7,     // distgae generate: edge counts, neighbours, R-MAT samples, id shuffles
+  kSyntheticFeatures = 8,  // distgae generate: community columns and node feature columns
 };
 
 inline std::uint64_t mix64(std::uint64_t x) {
