@@ -8,7 +8,8 @@ Medians are over the epochs after a warm-up (summary.json's "profile" says how m
 Usage:
   bench/epoch.py [--ranks 2] [--threads 1] [--epochs 50] [--eval-every 10] [--json OUT.json]
                  -- TRAIN_ARGS...          (e.g. --data DIR, or --graph edges.txt --features f.mtx)
-  bench/epoch.py --summary RUN_DIR/summary.json     (print the figures of an existing run)
+  bench/epoch.py --summary RUN_DIR/summary.json [-- --data DIR]
+                                            (the figures of an existing run)
 
 Without TRAIN_ARGS it trains on the bundled Cora. Ranks get --bind-to none so that --threads T
 threads are not squeezed onto the one core mpirun would bind each rank to."""
@@ -40,13 +41,27 @@ def run(args, train_args, out):
         return json.load(f)
 
 
-def figures(summary):
+def predicted_halo_bytes(train_args, summary):
+    """Per rank, the halo bytes per epoch `distgae info` predicts from the partition (only when
+    the run read a dataset directory; None otherwise)."""
+    if "--data" not in train_args:
+        return None
+    data = train_args[train_args.index("--data") + 1]
+    command = [BIN, "info", data, "--json", "--model", summary["model"], "--hidden",
+               str(summary["hidden"]), "--latent", str(summary["latent"])]
+    info = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    return [part["halo_bytes_per_epoch"] for part in info["per_part"]]
+
+
+def figures(summary, predicted=None):
     profile = summary["profile"]
     ranks = []
     for rank, (figs, peak) in enumerate(zip(profile["per_rank"],
                                             summary["peak_rss_bytes_per_rank"])):
         ranks.append({"rank": rank, "step_s": figs["epoch_s"], "phases_s": figs["phases_s"],
                       "evaluation_s": figs["evaluation_s"], "bytes_sent": figs["bytes_sent"],
+                      "halo_bytes_sent": figs["halo_bytes_sent"],
+                      "halo_bytes_predicted": predicted[rank] if predicted else None,
                       "peak_rss_bytes": peak})
     keys = ["nodes", "train_edges", "feature_dim", "model", "decoder", "ranks", "threads",
             "epochs", "hidden", "latent", "negatives"]
@@ -74,6 +89,13 @@ def print_table(result):
     print("| evaluation (mean) | " + " | ".join(f"{1e3 * r['evaluation_s']:.3f}" for r in ranks)
           + " | |")
     print("| bytes sent / epoch | " + " | ".join(f"{r['bytes_sent']:,}" for r in ranks) + " | |")
+    print("| of which halo exchange | " + " | ".join(f"{r['halo_bytes_sent']:,}" for r in ranks)
+          + " | |")
+    if ranks[0]["halo_bytes_predicted"] is not None:
+        same = all(r["halo_bytes_sent"] == r["halo_bytes_predicted"] for r in ranks)
+        print("| halo bytes predicted by `distgae info` | " +
+              " | ".join(f"{r['halo_bytes_predicted']:,}" for r in ranks) +
+              f" | {'equal' if same else 'DIFFERENT'} |")
     print("| peak memory (MiB) | " + " | ".join(f"{r['peak_rss_bytes'] / 2**20:.0f}"
                                                 for r in ranks) + " | |")
 
@@ -99,7 +121,7 @@ def main():
     else:
         with tempfile.TemporaryDirectory() as tmp:
             summary = run(args, train_args or CORA, os.path.join(tmp, "run"))
-    result = figures(summary)
+    result = figures(summary, predicted_halo_bytes(train_args, summary))
     print_table(result)
     if args.json:
         with open(args.json, "w") as f:

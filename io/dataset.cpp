@@ -89,6 +89,7 @@ void write_meta(const std::string& path, const DatasetMeta& meta) {
   file.write("stats/owned", stats.owned);
   file.write("stats/interior", stats.interior);
   file.write("stats/halo", stats.halo);
+  file.write("stats/sent", stats.sent);
   file.write("stats/local_edges", stats.local_edges);
   file.write("stats/train_edges", stats.train_edges);
   file.write_attribute("/stats", "edge_cut", stats.edge_cut);
@@ -185,6 +186,7 @@ DatasetMeta read_dataset_meta(const std::string& dir) {
   stats.owned = file.read<std::int64_t>("stats/owned", 1);
   stats.interior = file.read<std::int64_t>("stats/interior", 1);
   stats.halo = file.read<std::int64_t>("stats/halo", 1);
+  if (file.exists("stats/sent")) stats.sent = file.read<std::int64_t>("stats/sent", 1);
   stats.local_edges = file.read<std::int64_t>("stats/local_edges", 1);
   stats.train_edges = file.read<std::int64_t>("stats/train_edges", 1);
   stats.edge_cut = file.read_attribute<std::int64_t>("/stats", "edge_cut");

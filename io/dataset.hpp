@@ -20,9 +20,11 @@ inline constexpr int kDatasetFormatVersion = 1;
 
 // Per-part partition statistics, each vector [num_parts].
 struct PartitionStatistics {
-  std::vector<std::int64_t> owned;        // nodes owned
-  std::vector<std::int64_t> interior;     // owned nodes with no neighbour on another part
-  std::vector<std::int64_t> halo;         // distinct remote neighbours (ghost rows received)
+  std::vector<std::int64_t> owned;     // nodes owned
+  std::vector<std::int64_t> interior;  // owned nodes with no neighbour on another part
+  std::vector<std::int64_t> halo;      // distinct remote neighbours (ghost rows received)
+  std::vector<std::int64_t> sent;  // rows sent to other parts per exchange (empty: written before
+                                   // the field existed)
   std::vector<std::int64_t> local_edges;  // adjacency entries in the part's rows (directed)
   std::vector<std::int64_t> train_edges;  // training edges whose first endpoint it owns
   std::int64_t edge_cut = 0;              // undirected training edges between two parts

@@ -213,6 +213,7 @@ PartitionStatistics compute_statistics(const Csr<GlobalId>& adjacency,
     stats.owned.push_back(data.n_owned);
     stats.interior.push_back(data.n_interior);
     stats.halo.push_back(data.n_halo);
+    stats.sent.push_back(static_cast<std::int64_t>(data.send_rows.size()));
     stats.local_edges.push_back(data.adjacency.nnz());
     stats.train_edges.push_back(static_cast<std::int64_t>(data.train_edges.size()));
     stats.comm_volume += data.n_halo;

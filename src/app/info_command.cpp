@@ -13,6 +13,7 @@
 #include "io/checkpoint_file.hpp"
 #include "io/dataset.hpp"
 #include "io/embedding_export.hpp"
+#include "train/halo_traffic.hpp"
 
 namespace distgae {
 namespace {
@@ -20,9 +21,26 @@ namespace {
 struct InfoFlags {
   std::string path;
   bool json = false;
+  std::string model_name = "gae";
+  EncoderShape model;  // for the halo traffic a training epoch will send
 };
 
-nlohmann::json dataset_json(const DatasetMeta& meta) {
+// Rows part p sends per exchange; -1 when the dataset predates the statistic.
+std::int64_t sent_rows(const PartitionStatistics& s, int p) {
+  return s.sent.empty() ? -1 : s.sent[static_cast<std::size_t>(p)];
+}
+
+std::int64_t predicted_halo_bytes(const PartitionStatistics& s, int p, const EncoderShape& model) {
+  const std::int64_t sent = sent_rows(s, p);
+  return sent < 0 ? -1 : halo_bytes_per_epoch(sent, s.halo[p], model);
+}
+
+std::string model_description(const EncoderShape& model) {
+  return fmt::format("{} {}/{}", model.kind == ModelKind::kVgae ? "VGAE" : "GAE", model.hidden,
+                     model.latent);
+}
+
+nlohmann::json dataset_json(const DatasetMeta& meta, const EncoderShape& model) {
   const PartitionStatistics& s = meta.stats;
   nlohmann::json parts = nlohmann::json::array();
   for (int p = 0; p < meta.num_parts; ++p) {
@@ -30,6 +48,8 @@ nlohmann::json dataset_json(const DatasetMeta& meta) {
                      {"owned", s.owned[p]},
                      {"interior", s.interior[p]},
                      {"halo", s.halo[p]},
+                     {"sent", sent_rows(s, p)},
+                     {"halo_bytes_per_epoch", predicted_halo_bytes(s, p, model)},
                      {"local_edges", s.local_edges[p]},
                      {"train_edges", s.train_edges[p]}});
   }
@@ -48,10 +68,11 @@ nlohmann::json dataset_json(const DatasetMeta& meta) {
           {"comm_volume", s.comm_volume},
           {"imbalance", s.imbalance},
           {"graph_fingerprint", meta.graph_fingerprint},
+          {"halo_bytes_model", model_description(model)},
           {"per_part", parts}};
 }
 
-void print_dataset(const std::string& dir, const DatasetMeta& meta) {
+void print_dataset(const std::string& dir, const DatasetMeta& meta, const EncoderShape& model) {
   const PartitionStatistics& s = meta.stats;
   fmt::print("dataset      {}\n", dir);
   fmt::print("source       {}{}\n", meta.source_graph,
@@ -70,12 +91,19 @@ void print_dataset(const std::string& dir, const DatasetMeta& meta) {
   fmt::print("parts        {} ({}{})\n", meta.num_parts, meta.partitioner,
              meta.objective.empty() ? "" : ", objective " + meta.objective);
   fmt::print("fingerprint  {}\n\n", meta.graph_fingerprint);
-  fmt::print("{:>6} {:>12} {:>12} {:>12} {:>14} {:>12}\n", "part", "owned", "interior", "halo",
-             "local_edges", "train_edges");
+  fmt::print("{:>6} {:>12} {:>12} {:>12} {:>12} {:>14} {:>12} {:>16}\n", "part", "owned",
+             "interior", "halo", "sent", "local_edges", "train_edges", "halo_bytes/epoch");
   for (int p = 0; p < meta.num_parts; ++p) {
-    fmt::print("{:>6} {:>12} {:>12} {:>12} {:>14} {:>12}\n", p, s.owned[p], s.interior[p],
-               s.halo[p], s.local_edges[p], s.train_edges[p]);
+    const std::int64_t sent = sent_rows(s, p);
+    const std::int64_t bytes = predicted_halo_bytes(s, p, model);
+    fmt::print("{:>6} {:>12} {:>12} {:>12} {:>12} {:>14} {:>12} {:>16}\n", p, s.owned[p],
+               s.interior[p], s.halo[p], sent < 0 ? "n/a" : std::to_string(sent), s.local_edges[p],
+               s.train_edges[p], bytes < 0 ? "n/a" : std::to_string(bytes));
   }
+  fmt::print(
+      "(halo_bytes/epoch: what the rank sends through the halo exchange per epoch for {}: "
+      "(sent + halo) rows x (hidden + heads x latent) x 4 bytes)\n",
+      model_description(model));
   fmt::print("\nedge cut             {} of {} training edges ({:.2f}%)\n", s.edge_cut,
              meta.num_train_edges,
              meta.num_train_edges > 0 ? 100.0 * static_cast<double>(s.edge_cut) /
@@ -224,22 +252,23 @@ int info_on_checkpoint(const std::string& path, bool json) {
   return kExitOk;
 }
 
-int info_on_dataset(const std::string& dir, bool json) {
+int info_on_dataset(const std::string& dir, const InfoFlags& flags) {
   const DatasetMeta meta = read_dataset_meta(dir);
-  if (json) {
-    fmt::print("{}\n", dataset_json(meta).dump());
+  if (flags.json) {
+    fmt::print("{}\n", dataset_json(meta, flags.model).dump());
   } else {
-    print_dataset(dir, meta);
+    print_dataset(dir, meta, flags.model);
   }
   return kExitOk;
 }
 
 // A dataset directory (meta.h5), a run directory (its embeddings, else its newest checkpoint)
 // or an embeddings directory; anything else gets the dataset reader's error.
-int info_on_directory(const std::string& dir, bool json) {
+int info_on_directory(const std::string& dir, const InfoFlags& flags) {
+  const bool json = flags.json;
   namespace fs = std::filesystem;
   std::error_code ignored;
-  if (fs::exists(fs::path(dir) / "meta.h5", ignored)) return info_on_dataset(dir, json);
+  if (fs::exists(fs::path(dir) / "meta.h5", ignored)) return info_on_dataset(dir, flags);
   const std::vector<std::string> checkpoints =
       list_checkpoints((fs::path(dir) / "checkpoints").string());
   for (const fs::path& view :
@@ -247,13 +276,13 @@ int info_on_directory(const std::string& dir, bool json) {
     if (fs::exists(view, ignored)) return info_on_embeddings(view.string(), checkpoints, json);
   }
   if (!checkpoints.empty()) return info_on_checkpoint(checkpoints.front(), json);
-  return info_on_dataset(dir, json);
+  return info_on_dataset(dir, flags);
 }
 
 int run_info(const InfoFlags& flags) {
   namespace fs = std::filesystem;
   std::error_code ignored;
-  if (fs::is_directory(flags.path, ignored)) return info_on_directory(flags.path, flags.json);
+  if (fs::is_directory(flags.path, ignored)) return info_on_directory(flags.path, flags);
   if (!fs::exists(flags.path, ignored)) {
     throw InputError(at_file(flags.path, "no such file or directory"));
   }
@@ -275,6 +304,19 @@ void add_info_command(CLI::App& app, CommandAction& action) {
                   "Dataset directory, run directory, checkpoint file or embeddings file")
       ->required();
   cmd->add_flag("--json", flags->json, "One JSON object instead of the table");
+  cmd->add_option("--model", flags->model_name,
+                  "Datasets: the model whose halo traffic per epoch to predict (gae or vgae)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gae", "vgae"}))
+      ->each([flags](const std::string& name) {
+        flags->model.kind = name == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
+      });
+  cmd->add_option("--hidden", flags->model.hidden, "Datasets: --hidden of that model")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--latent", flags->model.latent, "Datasets: --latent of that model")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->callback([flags, &action] { action = [flags] { return run_info(*flags); }; });
 }
 

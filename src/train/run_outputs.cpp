@@ -155,6 +155,7 @@ double median(std::vector<double> values) {
 void EpochProfile::add(const EpochRecord& record) {
   step_seconds_.push_back(record.seconds);
   bytes_sent_.push_back(static_cast<double>(record.rank_bytes_sent));
+  halo_bytes_.push_back(static_cast<double>(record.rank_halo_bytes));
   phases_.push_back(record.phases);
   if (record.val) evaluation_seconds_.push_back(record.evaluation_seconds);
 }
@@ -174,6 +175,7 @@ std::vector<double> EpochProfile::rank_figures() const {
     for (const double seconds : evaluation_seconds_) total += seconds;
     figures[2] = total / static_cast<double>(evaluation_seconds_.size());
   }
+  figures.push_back(steady(halo_bytes_));
   for (int phase = 0; phase < kPhaseCount; ++phase) {
     std::vector<double> values;
     for (auto epoch = phases_.begin() + skip; epoch < phases_.end(); ++epoch) {
@@ -195,11 +197,12 @@ nlohmann::json profile_json(const RunSummary& summary) {
     nlohmann::json phases = nlohmann::json::object();
     for (int phase = 0; phase < kPhaseCount; ++phase) {
       if (static_cast<Phase>(phase) == Phase::kEvaluation) continue;  // outside the step
-      phases[std::string(phase_name(static_cast<Phase>(phase)))] = f[3 + phase];
+      phases[std::string(phase_name(static_cast<Phase>(phase)))] = f[4 + phase];
     }
     ranks.push_back({{"epoch_s", f[0]},
                      {"bytes_sent", static_cast<std::int64_t>(f[1])},
                      {"evaluation_s", f[2]},
+                     {"halo_bytes_sent", static_cast<std::int64_t>(f[3])},
                      {"phases_s", phases}});
   }
   return {{"warmup_epochs", summary.profile_warmup_epochs},

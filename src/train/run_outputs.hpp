@@ -52,13 +52,13 @@ class EpochProfile {
   // warm the caches (a quarter of the run, at most 5).
   std::int64_t warmup_epochs() const;
   // [median step seconds, median bytes sent by this rank, mean seconds of an evaluation (0 when
-  // none), then each phase's median seconds in Phase order]; medians over the epochs after the
-  // warm-up.
+  // none), median halo-exchange bytes sent by this rank, then each phase's median seconds in
+  // Phase order]; medians over the epochs after the warm-up.
   std::vector<double> rank_figures() const;
-  static constexpr std::size_t kFigures = 3 + kPhaseCount;
+  static constexpr std::size_t kFigures = 4 + kPhaseCount;
 
  private:
-  std::vector<double> step_seconds_, bytes_sent_, evaluation_seconds_;
+  std::vector<double> step_seconds_, bytes_sent_, evaluation_seconds_, halo_bytes_;
   std::vector<PhaseSeconds> phases_;
 };
 

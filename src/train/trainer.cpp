@@ -129,6 +129,7 @@ void Trainer::train(std::int64_t first_epoch,
   for (std::int64_t epoch = first_epoch; epoch <= config_.epochs; ++epoch) {
     const double comm_before = comm_seconds();
     const std::int64_t bytes_before = bytes_sent();  // this rank's; summed once, below
+    const std::int64_t halo_bytes_before = exchange_.bytes_sent();
     Stopwatch step;
     PhaseClock& clock = phase_clock();
     clock.reset();
@@ -160,6 +161,7 @@ void Trainer::train(std::int64_t first_epoch,
     const auto allreduce_bytes =
         static_cast<std::int64_t>(reduce_buffer_.size() * sizeof(double)) * (world_.size() - 1);
     record.rank_bytes_sent = bytes_sent() - bytes_before + allreduce_bytes / world_.size();
+    record.rank_halo_bytes = exchange_.bytes_sent() - halo_bytes_before;
     record.bytes_sent = world_.allreduce_sum(bytes_sent() - bytes_before) + allreduce_bytes;
     const bool last = epoch == config_.epochs;
     if (config_.eval_every > 0 && (epoch % config_.eval_every == 0 || last)) {

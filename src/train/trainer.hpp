@@ -35,6 +35,7 @@ struct EpochRecord {
   double compute_seconds = 0.0;      // seconds - comm_seconds
   std::int64_t bytes_sent = 0;       // by all ranks together during the step
   std::int64_t rank_bytes_sent = 0;  // by this rank during the step
+  std::int64_t rank_halo_bytes = 0;  // of which through the halo exchange
   PhaseSeconds phases{};             // this rank's step, by phase (evaluation excluded)
   double evaluation_seconds = 0.0;   // this rank's evaluation after the step (0 when none)
 };

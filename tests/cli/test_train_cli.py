@@ -47,6 +47,25 @@ class TrainVgaeOnTwoRanks(unittest.TestCase):
         self.assertGreater(summary["test_auc"], 0.75)
         self.assertEqual(len(summary["peak_rss_bytes_per_rank"]), 2)
 
+    def test_profile_phases_and_halo_bytes_as_info_predicts(self):
+        with open(os.path.join(self.out, "summary.json")) as f:
+            profile = json.load(f)["profile"]
+        info = json.loads(run("info", self.data, "--json", "--model", "vgae").stdout)
+        self.assertEqual(len(profile["per_rank"]), 2)
+        for rank, figures in enumerate(profile["per_rank"]):
+            phases = figures["phases_s"]
+            for phase in ("feature_transform", "spmm_forward", "spmm_backward", "halo_exchange",
+                          "sampling", "row_fetch", "loss", "allreduce", "optimizer"):
+                self.assertGreater(phases[phase], 0.0, phase)
+            # Exclusive phases: medians of parts of the step stay within the step.
+            self.assertLessEqual(sum(phases.values()), 1.5 * figures["epoch_s"])
+            predicted = info["per_part"][rank]["halo_bytes_per_epoch"]
+            self.assertGreater(predicted, 0)
+            self.assertEqual(figures["halo_bytes_sent"], predicted)
+            self.assertGreater(figures["bytes_sent"], figures["halo_bytes_sent"])
+        for m in read_metrics(self.out):
+            self.assertGreater(m["phases_s"]["spmm_forward"], 0.0)
+
     def test_embeddings_view_reads_as_one_matrix_with_the_input_ids(self):
         with h5py.File(os.path.join(self.out, "embeddings", "embeddings.h5")) as f:
             emb = f["embedding"][:]

@@ -229,8 +229,10 @@ TEST_P(PartBuilderOnCora, FeaturesFollowTheLocalRowOrder) {
 TEST_P(PartBuilderOnCora, StatisticsAgreeWithTheParts) {
   const CoraParts& c = cora();
   const PartitionStatistics stats = compute_statistics(c.adjacency, c.part_of, c.parts);
-  std::int64_t halo = 0, owned_max = 0, cut = 0;
+  std::int64_t halo = 0, sent = 0, owned_max = 0, cut = 0;
   for (const PartData& data : c.parts) {
+    EXPECT_EQ(stats.sent[data.part], static_cast<std::int64_t>(data.send_rows.size()));
+    sent += stats.sent[data.part];
     EXPECT_EQ(stats.owned[data.part], data.n_owned);
     EXPECT_EQ(stats.interior[data.part], data.n_interior);
     EXPECT_EQ(stats.halo[data.part], data.n_halo);
@@ -241,6 +243,7 @@ TEST_P(PartBuilderOnCora, StatisticsAgreeWithTheParts) {
   }
   for (const NodePair& e : c.split.train) cut += c.part_of[e.first] != c.part_of[e.second];
   EXPECT_EQ(stats.comm_volume, halo);
+  EXPECT_EQ(sent, halo);  // every halo row is sent by exactly one owner
   EXPECT_EQ(stats.edge_cut, cut);
   EXPECT_DOUBLE_EQ(stats.imbalance, static_cast<double>(owned_max) * GetParam() /
                                         static_cast<double>(testing::kCoraNodes));
