@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -30,39 +31,117 @@ void check_pairs(const Matrix& z, std::span<const std::int64_t> first,
   }
 }
 
-// log(1 + exp(-|x|)) without overflow; softplus(x) = max(x, 0) + this.
-double log1p_exp_neg_abs(double x) {
-  return std::log1p(std::exp(-std::abs(x)));
+// How many pairs ahead the loops prefetch the rows they will read: enough to cover a DRAM miss
+// behind the work of the pairs in between.
+constexpr std::int64_t kPrefetchDistance = 8;
+
+// A row of z as a fixed-width vector (Width > 0) or a runtime-width one (Width == Eigen::Dynamic);
+// fixed widths vectorise the dot products and updates with a fixed summation order.
+template <int Width>
+using RowMap = Eigen::Map<const Eigen::Matrix<float, 1, Width>>;
+template <int Width>
+using MutableRowMap = Eigen::Map<Eigen::Matrix<float, 1, Width>>;
+
+void prefetch_row(const float* row, Eigen::Index width) {
+  for (Eigen::Index d = 0; d < width; d += 16) __builtin_prefetch(row + d);
 }
 
-double sigmoid(double x) {
-  const double e = std::exp(-std::abs(x));
-  return x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+// One pair's logit, loss term and gradient coefficient. BCE with logits, stable for any x:
+// max(x, 0) - x·y + log(1 + exp(-|x|)); σ(x) from the same exponential. fp32 math (as the
+// reference's), the term returned in double for fp64 accumulation.
+struct PairTerm {
+  double loss;
+  float coefficient;  // grad_scale · (σ(x) - y)
+};
+
+inline PairTerm pair_term(float x, float label, float grad_scale) {
+  const float e = std::exp(-std::abs(x));
+  const float sigmoid = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+  return {static_cast<double>(std::max(x, 0.0f) - x * label + std::log1p(e)),
+          grad_scale * (sigmoid - label)};
 }
 
-// dz[first[p]] += g[p] · z[second[p]] and dz[second[p]] += g[p] · z[first[p]] without races or
-// atomics: each thread owns a contiguous range of dz's rows and scans every pair, applying only
-// the updates that land in its range. A row's updates come in pair order whatever the thread
-// count, so the result has the same bits for any number of threads.
-void scatter_pair_gradients(const Matrix& z, std::span<const std::int64_t> first,
-                            std::span<const std::int64_t> second, std::span<const float> g,
-                            Matrix& dz) {
-  const auto n_pairs = static_cast<std::int64_t>(g.size());
-#pragma omp parallel if (n_pairs * z.cols() > kParallelWork)
+template <int Width>
+float row_dot(const float* a, const float* b, Eigen::Index width) {
+  return RowMap<Width>(a, width).dot(RowMap<Width>(b, width));
+}
+
+template <int Width>
+void add_scaled_row(float* target, float scale, const float* source, Eigen::Index width) {
+  MutableRowMap<Width>(target, width).noalias() += scale * RowMap<Width>(source, width);
+}
+
+// The pair loss for one width. One thread: a single fused pass (each pair's rows are read once,
+// then updated while in cache). Several: pass 1 sums the terms in fixed blocks (parallel_sum.hpp)
+// and keeps each pair's coefficient; pass 2 gives each thread a contiguous range of dz's rows and
+// has it apply, in pair order, the updates landing there, so no two threads touch a row (no
+// races, no atomics). Both paths add the same terms in the same order: every thread count gives
+// the same bits.
+template <int Width>
+double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
+                        std::span<const std::int64_t> second, float label, float grad_scale,
+                        Matrix& dz) {
+  const Eigen::Index width = z.cols();
+  const float* zd = z.data();
+  float* dzd = dz.data();
+  const auto n_pairs = static_cast<std::int64_t>(first.size());
+  const auto row = [width](auto* base, std::int64_t r) { return base + r * width; };
+  const auto prefetch_pair = [&](std::int64_t p) {
+    if (p < n_pairs) {
+      prefetch_row(row(zd, first[static_cast<std::size_t>(p)]), width);
+      prefetch_row(row(zd, second[static_cast<std::size_t>(p)]), width);
+    }
+  };
+  const bool parallel = n_pairs * width > kParallelWork && omp_get_max_threads() > 1;
+
+  if (!parallel) {
+    std::array<double, detail::kSumBlocks> partial{};
+    for (int block = 0; block < detail::kSumBlocks; ++block) {
+      const std::int64_t begin = n_pairs * block / detail::kSumBlocks;
+      const std::int64_t end = n_pairs * (block + 1) / detail::kSumBlocks;
+      double sum = 0.0;
+      for (std::int64_t p = begin; p < end; ++p) {
+        prefetch_pair(p + kPrefetchDistance);
+        const std::int64_t a = first[static_cast<std::size_t>(p)];
+        const std::int64_t b = second[static_cast<std::size_t>(p)];
+        const PairTerm t =
+            pair_term(row_dot<Width>(row(zd, a), row(zd, b), width), label, grad_scale);
+        sum += t.loss;
+        add_scaled_row<Width>(row(dzd, a), t.coefficient, row(zd, b), width);
+        add_scaled_row<Width>(row(dzd, b), t.coefficient, row(zd, a), width);
+      }
+      partial[static_cast<std::size_t>(block)] = sum;
+    }
+    double total = 0.0;
+    for (const double value : partial) total += value;
+    return total;
+  }
+
+  const std::span<float> g = detail::thread_scratch(0, first.size());
+  const double loss = detail::blocked_sum(n_pairs, true, [&](std::int64_t p) {
+    prefetch_pair(p + kPrefetchDistance);
+    const auto i = static_cast<std::size_t>(p);
+    const PairTerm t =
+        pair_term(row_dot<Width>(row(zd, first[i]), row(zd, second[i]), width), label, grad_scale);
+    g[i] = t.coefficient;
+    return t.loss;
+  });
+#pragma omp parallel
   {
     const std::int64_t threads = omp_get_num_threads();
     const std::int64_t thread = omp_get_thread_num();
     const std::int64_t row_begin = z.rows() * thread / threads;
     const std::int64_t row_end = z.rows() * (thread + 1) / threads;
-    const auto mine = [&](std::int64_t row) { return row >= row_begin && row < row_end; };
+    const auto mine = [&](std::int64_t r) { return r >= row_begin && r < row_end; };
     for (std::int64_t p = 0; p < n_pairs; ++p) {
-      const std::int64_t a = first[static_cast<std::size_t>(p)];
-      const std::int64_t b = second[static_cast<std::size_t>(p)];
-      const float gp = g[static_cast<std::size_t>(p)];
-      if (mine(a)) dz.row(a).noalias() += gp * z.row(b);
-      if (mine(b)) dz.row(b).noalias() += gp * z.row(a);
+      const auto i = static_cast<std::size_t>(p);
+      const std::int64_t a = first[i];
+      const std::int64_t b = second[i];
+      if (mine(a)) add_scaled_row<Width>(row(dzd, a), g[i], row(zd, b), width);
+      if (mine(b)) add_scaled_row<Width>(row(dzd, b), g[i], row(zd, a), width);
     }
   }
+  return loss;
 }
 
 }  // namespace
@@ -74,19 +153,17 @@ double pair_logistic_loss(const Matrix& z, std::span<const std::int64_t> first,
   if (dz.rows() != z.rows() || dz.cols() != z.cols() || &dz == &z) {
     throw std::invalid_argument("pair_logistic_loss: dz must have z's shape (and not be z)");
   }
-  const std::span<float> g = detail::thread_scratch(0, first.size());
-  const double y = label;
-  const auto n_pairs = static_cast<std::int64_t>(first.size());
-  const bool parallel = n_pairs * z.cols() > kParallelWork;
-  const double loss = detail::blocked_sum(n_pairs, parallel, [&](std::int64_t p) {
-    const auto i = static_cast<std::size_t>(p);
-    const double x = z.row(first[i]).dot(z.row(second[i]));
-    g[i] = static_cast<float>(grad_scale * (sigmoid(x) - y));
-    // BCE with logits, stable for any x: max(x, 0) - x·y + log(1 + exp(-|x|)).
-    return std::max(x, 0.0) - x * y + log1p_exp_neg_abs(x);
-  });
-  scatter_pair_gradients(z, first, second, g, dz);
-  return loss;
+  const auto scale = static_cast<float>(grad_scale);
+  switch (z.cols()) {
+    case 16:
+      return pair_loss_kernel<16>(z, first, second, label, scale, dz);
+    case 32:
+      return pair_loss_kernel<32>(z, first, second, label, scale, dz);
+    case 64:
+      return pair_loss_kernel<64>(z, first, second, label, scale, dz);
+    default:
+      return pair_loss_kernel<Eigen::Dynamic>(z, first, second, label, scale, dz);
+  }
 }
 
 void pair_logits(const Matrix& z, std::span<const std::int64_t> first,
