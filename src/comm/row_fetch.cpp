@@ -1,6 +1,7 @@
 #include "comm/row_fetch.hpp"
 
 #include <mpi.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -79,28 +80,49 @@ struct RowFetch::State {
   void collect_remote_ids(std::span<const GlobalId> ids, GlobalId first, GlobalId end,
                           GlobalId num_nodes) {
     const auto n_ids = static_cast<std::int64_t>(ids.size());
-    std::int64_t bad = -1;
-    for (std::int64_t i = 0; i < n_ids && bad < 0; ++i) {
-      if (ids[static_cast<std::size_t>(i)] < 0 || ids[static_cast<std::size_t>(i)] >= num_nodes) {
-        bad = i;
-      }
-    }
-    if (bad >= 0) {
-      throw std::out_of_range("RowFetch: node id " +
-                              std::to_string(ids[static_cast<std::size_t>(bad)]) +
-                              " is outside [0, " + std::to_string(num_nodes) + ")");
-    }
     const auto words = static_cast<std::size_t>((num_nodes + 63) / 64);
     requested.assign(words, 0);
-#pragma omp parallel for schedule(static) if (n_ids > kParallelIds)
-    for (std::int64_t i = 0; i < n_ids; ++i) {
+    // Every id is marked (owned ones too: no branch in the hot loop); owned bits are cleared
+    // after. An id outside [0, num_nodes) marks nothing and is reported after the loop.
+    bool out_of_range = false;
+    const auto mark = [&](std::int64_t i, auto&& set_bit) {
       const GlobalId id = ids[static_cast<std::size_t>(i)];
-      if (id >= first && id < end) continue;
-      std::atomic_ref<std::uint64_t> word(requested[static_cast<std::size_t>(id >> 6)]);
-      const std::uint64_t bit = std::uint64_t{1} << (id & 63);
-      if ((word.load(std::memory_order_relaxed) & bit) == 0) {
-        word.fetch_or(bit, std::memory_order_relaxed);
+      if (static_cast<std::uint64_t>(id) < static_cast<std::uint64_t>(num_nodes)) {
+        set_bit(requested[static_cast<std::size_t>(id >> 6)], std::uint64_t{1} << (id & 63));
+      } else {
+        out_of_range = true;
       }
+    };
+    if (n_ids > kParallelIds && omp_get_max_threads() > 1) {
+#pragma omp parallel for schedule(static) reduction(|| : out_of_range)
+      for (std::int64_t i = 0; i < n_ids; ++i) {
+        mark(i, [](std::uint64_t& word, std::uint64_t bit) {
+          std::atomic_ref<std::uint64_t> shared(word);
+          if ((shared.load(std::memory_order_relaxed) & bit) == 0) {
+            shared.fetch_or(bit, std::memory_order_relaxed);
+          }
+        });
+      }
+    } else {
+      for (std::int64_t i = 0; i < n_ids; ++i) {
+        mark(i, [](std::uint64_t& word, std::uint64_t bit) { word |= bit; });
+      }
+    }
+    if (out_of_range) {
+      const auto bad = std::find_if(ids.begin(), ids.end(),
+                                    [num_nodes](GlobalId id) { return id < 0 || id >= num_nodes; });
+      throw std::out_of_range("RowFetch: node id " + std::to_string(*bad) + " is outside [0, " +
+                              std::to_string(num_nodes) + ")");
+    }
+    for (GlobalId id = first; id < end;) {  // clear the owned range, a word at a time
+      const auto w = static_cast<std::size_t>(id >> 6);
+      const GlobalId word_end = std::min<GlobalId>(end, (id | 63) + 1);
+      const int low = static_cast<int>(id & 63);
+      const int bits = static_cast<int>(word_end - id);
+      const std::uint64_t mask =
+          bits == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1) << low;
+      requested[w] &= ~mask;
+      id = word_end;
     }
     rank_before_word.resize(words);
     std::int64_t count = 0;
@@ -192,8 +214,11 @@ void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& sl
 #pragma omp parallel for schedule(static) if (n_ids > kParallelIds)
   for (std::int64_t i = 0; i < n_ids; ++i) {
     const GlobalId id = ids[static_cast<std::size_t>(i)];
+    const GlobalId local = id - first;
     slots[static_cast<std::size_t>(i)] =
-        id >= first && id < end ? id - first : owned + s.remote_rank(id);
+        static_cast<std::uint64_t>(local) < static_cast<std::uint64_t>(owned)
+            ? local
+            : owned + s.remote_rank(id);
   }
   s.exchange_requests(part_offsets_, to_mpi(communicator_));
   bytes_sent_ += n_remote() * static_cast<std::int64_t>(sizeof(GlobalId));

@@ -1,5 +1,7 @@
 #include "train/objective.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 
 #include "core/phase_clock.hpp"
@@ -8,6 +10,12 @@
 #include "train/random_draws.hpp"
 
 namespace distgae {
+namespace {
+
+// How many ids ahead the canonical → partition-order mapping prefetches the map's entries.
+constexpr std::int64_t kMapPrefetchDistance = 16;
+
+}  // namespace
 
 SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMeta& meta,
                                    const PartData& part, RowFetch& fetch)
@@ -31,15 +39,37 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   const std::size_t n_pos = positives_.size();
   const auto k = static_cast<std::size_t>(negatives_);
   const std::size_t n_neg = n_pos * k;
-  // Negatives of this epoch: keyed by the positive's canonical ids, so the same for any P.
+  // Negatives of this epoch: keyed by the positive's canonical ids, so the same for any P. Drawn
+  // as canonical ids first, then mapped to partition order in a second pass that prefetches the
+  // map's entries (random reads of an N-entry table) a few ids ahead.
   ScopedPhase phase(Phase::kSampling);
+  const auto draws = static_cast<std::int64_t>(n_pos);
 #pragma omp parallel for schedule(static)
-  for (std::size_t i = 0; i < n_pos; ++i) {
+  for (std::int64_t i = 0; i < draws; ++i) {
+    const auto row = static_cast<std::size_t>(i);
     for (std::size_t j = 0; j < k; ++j) {
       const NodePair pair =
-          negative_pair(seed_, epoch, positives_[i], static_cast<int>(j), meta_.num_nodes);
-      fetched_ids_[n_pos + i * k + j] = meta_.canonical_to_ordered[pair.first];
-      fetched_ids_[n_pos + n_neg + i * k + j] = meta_.canonical_to_ordered[pair.second];
+          negative_pair(seed_, epoch, positives_[row], static_cast<int>(j), meta_.num_nodes);
+      fetched_ids_[n_pos + row * k + j] = pair.first;
+      fetched_ids_[n_pos + n_neg + row * k + j] = pair.second;
+    }
+  }
+  const auto n_ids = static_cast<std::int64_t>(2 * n_neg);
+  GlobalId* const ids = fetched_ids_.data() + n_pos;
+  const GlobalId* const to_ordered = meta_.canonical_to_ordered.data();
+#pragma omp parallel
+  {
+    // Each thread maps its own contiguous range, so the ids it reads ahead are not being
+    // rewritten by another thread.
+    const std::int64_t threads = omp_get_num_threads();
+    const std::int64_t thread = omp_get_thread_num();
+    const std::int64_t begin = n_ids * thread / threads;
+    const std::int64_t end = n_ids * (thread + 1) / threads;
+    for (std::int64_t i = begin; i < end; ++i) {
+      if (i + kMapPrefetchDistance < end) {
+        __builtin_prefetch(to_ordered + ids[i + kMapPrefetchDistance]);
+      }
+      ids[i] = to_ordered[ids[i]];
     }
   }
   const Eigen::Index latent = z.cols();

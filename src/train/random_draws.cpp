@@ -9,14 +9,16 @@ namespace distgae {
 
 NodePair negative_pair(std::uint64_t seed, std::int64_t epoch, NodePair positive, int draw,
                        GlobalId num_nodes) {
-  const auto endpoint = [&](std::uint64_t which) {
-    const std::uint64_t bits = random_bits(
-        seed, RandomPurpose::kTrainNegative,
-        {static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(positive.first),
-         static_cast<std::uint64_t>(positive.second), static_cast<std::uint64_t>(draw), which});
-    return static_cast<GlobalId>(bounded(bits, static_cast<std::uint64_t>(num_nodes)));
-  };
-  return {endpoint(0), endpoint(1)};
+  // One keyed hash per pair, then one more mix per endpoint: the endpoints are two counters of
+  // the same key (half the mixing of hashing the whole key twice; this runs for every training
+  // edge every epoch).
+  const std::uint64_t key =
+      random_bits(seed, RandomPurpose::kTrainNegative,
+                  {static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(positive.first),
+                   static_cast<std::uint64_t>(positive.second), static_cast<std::uint64_t>(draw)});
+  const auto n = static_cast<std::uint64_t>(num_nodes);
+  return {static_cast<GlobalId>(bounded(mix64(key ^ 0), n)),
+          static_cast<GlobalId>(bounded(mix64(key ^ 1), n))};
 }
 
 void fill_vgae_noise(std::uint64_t seed, std::int64_t epoch,
