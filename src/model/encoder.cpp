@@ -58,8 +58,8 @@ void Encoder::forward(std::span<const float> params, const Matrix& node_rows) {
     check_rows(node_rows, n_owned, hidden, "node_rows");
     t1_ext_.topRows(n_owned) = node_rows;
   }
-  aggregation_.forward(t1_ext_, h_pre_);
-  h_ = h_pre_.cwiseMax(0.0f);
+  aggregation_.forward(t1_ext_, h_);
+  h_ = h_.cwiseMax(0.0f);  // in place: ReLU' is (h > 0) as well as (pre-activation > 0)
 
   // Layer 1, both VGAE heads at once.
   w1_ = ConstMatrixMap(params.data() + layout_.w1_offset, hidden, width);
@@ -99,22 +99,27 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
     d_out = &d_out_;
   }
 
-  aggregation_.backward(*d_out, dt2_ext_);
-  const auto dt2 = dt2_ext_.topRows(n_owned);
+  // The backward passes write into the forward's T buffers: forward rebuilds every row of them
+  // before reading, so gradients can reuse their memory (the largest per-rank buffers).
+  Matrix& dt2_ext = t2_ext_;
+  aggregation_.backward(*d_out, dt2_ext);
+  const auto dt2 = dt2_ext.topRows(n_owned);
   MatrixMap(dparams.data() + layout_.w1_offset, hidden, width).noalias() = h_.transpose() * dt2;
   dh_.resize(n_owned, hidden);
   dh_.noalias() = dt2 * w1_.transpose();
-  dh_.array() *= (h_pre_.array() > 0.0f).cast<float>();  // ReLU'
+  dh_.array() *= (h_.array() > 0.0f).cast<float>();  // ReLU'
 
-  aggregation_.backward(dh_, dt1_ext_);
+  Matrix& dt1_ext = t1_ext_;
+  aggregation_.backward(dh_, dt1_ext);
   if (shape_.input_dim > 0) {
     const ScopedPhase transform(Phase::kFeatureTransform);
     scratch_.resize(shape_.input_dim, hidden);
-    spmm_rows(features_transposed_, dt1_ext_, scratch_, 0, shape_.input_dim);
+    spmm_rows(features_transposed_, dt1_ext, scratch_, 0, shape_.input_dim);
     MatrixMap(dparams.data() + layout_.w0_offset, shape_.input_dim, hidden) = scratch_;
   } else {
-    dnode_rows = dt1_ext_.topRows(n_owned);
+    dnode_rows = dt1_ext.topRows(n_owned);
   }
+  have_forward_ = false;  // its T buffers now hold gradients
 }
 
 }  // namespace distgae

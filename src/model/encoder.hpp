@@ -62,7 +62,8 @@ class Encoder {
 
   // dmu, dlogstd: [n_owned, latent] (dlogstd ignored for GAE). Writes dparams [layout.total]
   // (this part's contribution; the caller allreduces) and, when featureless, dnode_rows
-  // [n_owned, hidden] (complete: halo contributions from other parts included).
+  // [n_owned, hidden] (complete: halo contributions from other parts included). It reuses the
+  // forward's buffers for the gradients, so each backward needs a forward before it.
   void backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float> dparams,
                 Matrix& dnode_rows);
 
@@ -73,9 +74,9 @@ class Encoder {
   const Csr<std::int32_t, float>& features_;
   GcnAggregation aggregation_;
   // Activations kept from forward for backward; scratch reused across epochs (no allocation in
-  // the loop once sizes are reached).
-  Matrix t1_ext_, h_pre_, h_, t2_ext_, out_, mu_, logstd_;
-  Matrix d_out_, dt2_ext_, dh_, dt1_ext_, scratch_;
+  // the loop once sizes are reached). backward() leaves its gradients in t1_ext_ and t2_ext_.
+  Matrix t1_ext_, h_, t2_ext_, out_, mu_, logstd_;
+  Matrix d_out_, dh_, scratch_;
   Matrix w0_, w1_;                                // forward's weights, kept for backward
   Csr<std::int32_t, float> features_transposed_;  // Xᵀ [input_dim, n_owned], built once
   bool have_forward_ = false;
