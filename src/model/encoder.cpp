@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/phase_clock.hpp"
+#include "model/dense_products.hpp"
 #include "model/spmm.hpp"
 
 namespace distgae {
@@ -64,7 +65,7 @@ void Encoder::forward(std::span<const float> params, const Matrix& node_rows) {
   // Layer 1, both VGAE heads at once.
   w1_ = ConstMatrixMap(params.data() + layout_.w1_offset, hidden, width);
   t2_ext_.resize(adjacency_.n_local, width);
-  t2_ext_.topRows(n_owned).noalias() = h_ * w1_;
+  rows_times(h_, w1_, n_owned, t2_ext_);
   if (shape_.kind == ModelKind::kGae) {
     aggregation_.forward(t2_ext_, mu_);
   } else {
@@ -103,10 +104,8 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   // before reading, so gradients can reuse their memory (the largest per-rank buffers).
   Matrix& dt2_ext = t2_ext_;
   aggregation_.backward(*d_out, dt2_ext);
-  const auto dt2 = dt2_ext.topRows(n_owned);
-  MatrixMap(dparams.data() + layout_.w1_offset, hidden, width).noalias() = h_.transpose() * dt2;
-  dh_.resize(n_owned, hidden);
-  dh_.noalias() = dt2 * w1_.transpose();
+  transpose_times(h_, dt2_ext, n_owned, dparams.data() + layout_.w1_offset);
+  rows_times_transposed(dt2_ext, w1_, n_owned, dh_);
   dh_.array() *= (h_.array() > 0.0f).cast<float>();  // ReLU'
 
   Matrix& dt1_ext = t1_ext_;

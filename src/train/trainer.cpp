@@ -51,7 +51,7 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
       parameters_(init_parameters(shape_, config.seed)),
       parameter_optimizer_(parameters_.size(), AdamSettings{config.learning_rate}) {
   omp_set_num_threads(config.threads);
-  Eigen::setNbThreads(config.threads);
+  Eigen::setNbThreads(1);  // threads come from our row-blocked kernels (dense_products.hpp)
   encoder_ = std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features);
   objective_ = make_objective(config_, meta_, part_, fetch_, world_);
   gradients_.assign(parameters_.size(), 0.0f);
