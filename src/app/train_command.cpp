@@ -74,8 +74,8 @@ int run_train(TrainFlags& flags) {
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
-  const LoadedData data = load_data(flags, world);
-  return run_training(config, data.meta, data.part, world);
+  LoadedData data = load_data(flags, world);
+  return run_training(config, data.meta, std::move(data.part), world);
 }
 
 }  // namespace

@@ -18,13 +18,14 @@ constexpr std::int64_t kMapPrefetchDistance = 16;
 }  // namespace
 
 SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMeta& meta,
-                                   const PartData& part, RowFetch& fetch)
+                                   const PartData& part, std::vector<NodePair> positives,
+                                   RowFetch& fetch)
     : meta_(meta),
       fetch_(fetch),
       seed_(config.seed),
       negatives_(config.negatives),
       first_owned_(meta.part_offsets[static_cast<std::size_t>(part.part)]),
-      positives_(part.train_edges) {
+      positives_(std::move(positives)) {
   const std::size_t n_pos = positives_.size();
   const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
   positive_first_.resize(n_pos);
@@ -145,13 +146,13 @@ double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& 
 }
 
 std::unique_ptr<ReconstructionObjective> make_objective(const TrainingConfig& config,
-                                                        const DatasetMeta& meta,
-                                                        const PartData& part, RowFetch& fetch,
+                                                        const DatasetMeta& meta, PartData& part,
+                                                        RowFetch& fetch,
                                                         const Communicator& world) {
   if (config.decoder == DecoderKind::kFull) {
     return std::make_unique<FullObjective>(meta, part, world);
   }
-  return std::make_unique<SampledObjective>(config, meta, part, fetch);
+  return std::make_unique<SampledObjective>(config, meta, part, std::move(part.train_edges), fetch);
 }
 
 }  // namespace distgae

@@ -30,8 +30,9 @@ class ReconstructionObjective {
 // rank does not own come through RowFetch; their gradients return the same way.
 class SampledObjective final : public ReconstructionObjective {
  public:
+  // positives: the part's training edges (canonical, first endpoint owned).
   SampledObjective(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
-                   RowFetch& fetch);
+                   std::vector<NodePair> positives, RowFetch& fetch);
   double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
   double comm_seconds() const override { return comm_seconds_; }
   std::int64_t bytes_sent() const override { return fetch_.bytes_sent(); }
@@ -73,9 +74,9 @@ class FullObjective final : public ReconstructionObjective {
   std::int64_t bytes_sent_ = 0;
 };
 
+// The sampled objective takes the part's training edges (part.train_edges is left empty).
 std::unique_ptr<ReconstructionObjective> make_objective(const TrainingConfig& config,
-                                                        const DatasetMeta& meta,
-                                                        const PartData& part, RowFetch& fetch,
-                                                        const Communicator& world);
+                                                        const DatasetMeta& meta, PartData& part,
+                                                        RowFetch& fetch, const Communicator& world);
 
 }  // namespace distgae

@@ -46,14 +46,19 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
       adjacency_(normalize_adjacency(part_.adjacency, part_.degree, part_.n_interior)),
       exchange_(halo_plan(part_), world_),
       fetch_(meta.part_offsets, world_),
-      val_(meta, part_.part, part_.val_pos, part_.val_neg),
-      test_(meta, part_.part, part_.test_pos, part_.test_neg),
+      val_(meta, part_.part, std::move(part_.val_pos), std::move(part_.val_neg)),
+      test_(meta, part_.part, std::move(part_.test_pos), std::move(part_.test_neg)),
       parameters_(init_parameters(shape_, config.seed)),
       parameter_optimizer_(parameters_.size(), AdamSettings{config.learning_rate}) {
   omp_set_num_threads(config.threads);
   Eigen::setNbThreads(1);  // threads come from our row-blocked kernels (dense_products.hpp)
   encoder_ = std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features);
   objective_ = make_objective(config_, meta_, part_, fetch_, world_);
+  // What the normalized adjacency, the objective and the evaluators now hold in their own form:
+  // released, so a rank keeps one copy of its graph.
+  part_.adjacency = {};
+  part_.degree = {};
+  part_.train_edges = {};
   gradients_.assign(parameters_.size(), 0.0f);
   reduce_buffer_.assign(parameters_.size() + 2, 0.0);
   if (shape_.input_dim == 0) {
@@ -89,18 +94,17 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   dz_.setZero(n_owned, latent);
   const double reconstruction = objective_->evaluate(*z, epoch, dz_);
   double kl = 0.0;
-  dlogstd_.setZero(n_owned, latent);
   if (vgae) {
+    dlogstd_.setZero(n_owned, latent);
     // The reference's KL/N with a mean over nodes: (1/N²) Σ_i Σ_d KL_id.
     const double n = static_cast<double>(meta_.num_nodes);
     dmu_.setZero(n_owned, latent);
     kl = gaussian_kl(mu, encoder_->logstd(), 1.0 / (n * n), dmu_, dlogstd_) / (n * n);
     reparameterize_backward(dz_, encoder_->logstd(), noise_, dmu_, dlogstd_);
-  } else {
-    dmu_ = dz_;
   }
   phase_clock().enter(Phase::kOther);
-  encoder_->backward(dmu_, dlogstd_, gradients_, node_row_gradients_);
+  // GAE: z is μ, so dz is dμ (and there is no log σ).
+  encoder_->backward(vgae ? dmu_ : dz_, dlogstd_, gradients_, node_row_gradients_);
 
   // One allreduce for every replicated gradient and the loss parts, in double so the sum over
   // ranks loses nothing to the order it is taken in.

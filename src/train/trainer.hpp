@@ -81,6 +81,8 @@ class Trainer {
 
   std::span<const float> parameters() const { return parameters_; }
   const Matrix& node_rows() const { return node_rows_; }
+  // The part's ids and layout; its adjacency, training edges and held-out pairs were handed to
+  // the layers, the objective and the evaluators at construction and are empty here.
   const PartData& part() const { return part_; }
   const EncoderShape& shape() const { return shape_; }
 

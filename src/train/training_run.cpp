@@ -83,7 +83,7 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
 
 }  // namespace
 
-int run_training(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
+int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData part,
                  const Communicator& world) {
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
@@ -91,7 +91,7 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, const Pa
             meta.num_train_edges, world.size(), config.threads);
   warn_if_threads_exceed_cpus(config.threads);
 
-  Trainer trainer(config, meta, part, world);
+  Trainer trainer(config, meta, std::move(part), world);
   CheckpointPolicy checkpoints(config, world);
   const StartingPoint start = resume_if_asked(config, checkpoints, trainer);
   MetricsLog metrics(config.out_dir, world, start.previous_metrics);

@@ -9,8 +9,9 @@
 namespace distgae {
 
 // Collective. Returns the process exit code: kExitOk, or kExitCheckpointed when a stop signal
-// ended the run after its checkpoint was written.
-int run_training(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
+// ended the run after its checkpoint was written. The part is moved into the trainer, which
+// keeps only what training needs (one copy of a large part is most of a rank's memory).
+int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData part,
                  const Communicator& world);
 
 }  // namespace distgae
