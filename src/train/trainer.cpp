@@ -74,6 +74,7 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
 Trainer::~Trainer() = default;
 
 LossParts Trainer::compute_gradients(std::int64_t epoch) {
+  if (!objective_) throw std::logic_error("Trainer: training state already released");
   const Phase entered = phase_clock().current();
   encoder_->forward(parameters_, node_rows_);
   const Matrix& mu = encoder_->mu();
@@ -264,6 +265,11 @@ void Trainer::restore(const CheckpointState& state, const std::string& source) {
   }
 }
 
+void Trainer::release_training_state() {
+  objective_.reset();
+  for (Matrix* scratch : {&noise_, &z_, &dz_, &dmu_, &dlogstd_}) *scratch = Matrix();
+}
+
 void Trainer::encode() {
   encoder_->forward(parameters_, node_rows_);
 }
@@ -277,11 +283,11 @@ RankingMetrics Trainer::evaluate_test() {
 }
 
 std::int64_t Trainer::bytes_sent() const {
-  return exchange_.bytes_sent() + objective_->bytes_sent();
+  return exchange_.bytes_sent() + (objective_ ? objective_->bytes_sent() : 0);
 }
 
 double Trainer::comm_seconds() const {
-  return exchange_.seconds() + objective_->comm_seconds() + allreduce_seconds_;
+  return exchange_.seconds() + (objective_ ? objective_->comm_seconds() : 0.0) + allreduce_seconds_;
 }
 
 }  // namespace distgae

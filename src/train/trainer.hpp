@@ -72,6 +72,11 @@ class Trainer {
   std::span<const float> gradients() const { return gradients_; }
   const Matrix& node_row_gradients() const { return node_row_gradients_; }
 
+  // Frees what only training steps use (the objective with its draws and row tables, the
+  // gradient scratch) before the final evaluation, which needs memory of its own; afterwards
+  // compute_gradients and train throw, encode, evaluation and checkpoints still work.
+  void release_training_state();
+
   // Collective: μ (and log σ) of the current weights, and metrics on the held-out pairs.
   void encode();
   RankingMetrics evaluate_val();

@@ -63,6 +63,7 @@ StartingPoint resume_if_asked(const TrainingConfig& config, const CheckpointPoli
 // Test metrics, embeddings, summary.json and the closing log lines.
 void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& trainer,
                 const EpochProfile& profile, RunSummary& summary, const Communicator& world) {
+  trainer.release_training_state();
   trainer.encode();
   summary.test = trainer.evaluate_test();
   write_embeddings(config.out_dir, trainer, meta, config, config.epochs, summary.test, world);
