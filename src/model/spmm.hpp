@@ -1,5 +1,6 @@
 // Sparse × dense kernels on CSR, parallel over rows with OpenMP. Every output row is summed by one
 // thread in the CSR's column order, so results have the same bits for every thread count.
+// bench/kernels measures them against the memory-bandwidth roofline (bench/README.md).
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,8 @@ namespace distgae {
 
 // y.row(r) = Σ_k a(r, k) · x.row(k) for r in [row_begin, row_end) (a's values, or all ones when a
 // has none). x: [≥ a.n_cols, w] (rows past a.n_cols are not read); y: [≥ row_end, w], already
-// sized. Rows outside the range are left untouched. Widths 16, 32 and 64 use fixed-size kernels.
+// sized. Rows outside the range are left untouched. Widths 16, 32 and 64 use fixed-size kernels;
+// x's rows are prefetched a few nonzeros ahead when x is larger than the caches.
 void spmm_rows(const Csr<LocalId, float>& a, const Matrix& x, Matrix& y, std::int64_t row_begin,
                std::int64_t row_end);
 

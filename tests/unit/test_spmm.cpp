@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
@@ -24,6 +25,30 @@ Csr<std::int32_t, float> random_csr(std::int64_t rows, std::int64_t cols, double
     for (std::int64_t c = 0; c < cols; ++c) {
       if (!keep(engine)) continue;
       a.col_index.push_back(static_cast<std::int32_t>(c));
+      if (weighted) a.values.push_back(value(engine));
+    }
+    a.row_start.push_back(a.nnz());
+  }
+  return a;
+}
+
+// A [rows, cols] CSR with `per_row` distinct random columns in every row (sorted), for shapes too
+// large for random_csr's per-entry draws: a dense operand past the kernels' prefetch threshold.
+Csr<std::int32_t, float> random_rows_csr(std::int64_t rows, std::int64_t cols, int per_row,
+                                         bool weighted, std::uint32_t seed) {
+  std::mt19937 engine(seed);
+  std::uniform_int_distribution<std::int32_t> column(0, static_cast<std::int32_t>(cols - 1));
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  Csr<std::int32_t, float> a;
+  a.n_cols = cols;
+  std::vector<std::int32_t> row;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    row.clear();
+    for (int k = 0; k < per_row; ++k) row.push_back(column(engine));
+    std::sort(row.begin(), row.end());
+    row.erase(std::unique(row.begin(), row.end()), row.end());
+    for (const std::int32_t c : row) {
+      a.col_index.push_back(c);
       if (weighted) a.values.push_back(value(engine));
     }
     a.row_start.push_back(a.nnz());
@@ -132,6 +157,47 @@ TEST(Spmm, ResultsHaveTheSameBitsForEveryThreadCount) {
     });
     EXPECT_TRUE(y == reference) << threads << " threads";
     EXPECT_TRUE(yt == reference_t) << threads << " threads";
+  }
+}
+
+// Every kernel path — fixed widths 16/32/64 and the any-width one, weighted and pattern, with and
+// without prefetching (x past 4 MiB at widths 16 and up) — gives the same bits on 1, 2 and 3
+// threads. RowsMatchDenseProductForEveryWidth checks the values.
+TEST(Spmm, EveryWidthPathHasTheSameBitsForEveryThreadCount) {
+  for (const bool weighted : {true, false}) {
+    for (const int width : {7, 16, 32, 48, 64}) {
+      for (const std::int64_t x_rows : {std::int64_t{3000}, std::int64_t{70000}}) {
+        const auto a = random_rows_csr(4000, x_rows, 12, weighted, 21 + width);
+        const Matrix x = testing::random_matrix(x_rows, width, 22);
+        Matrix reference(4000, width);
+        with_threads(1, [&] { spmm_rows(a, x, reference, 0, 4000); });
+        for (const int threads : {2, 3}) {
+          Matrix y = Matrix::Zero(4000, width);
+          with_threads(threads, [&] {
+            spmm_rows(a, x, y, 0, 1500);  // the interior / boundary split of GcnAggregation
+            spmm_rows(a, x, y, 1500, 4000);
+          });
+          EXPECT_TRUE(y == reference) << "width " << width << ", weighted " << weighted << ", "
+                                      << x_rows << " rows of x, " << threads << " threads";
+        }
+      }
+    }
+  }
+}
+
+// Xᵀ of a feature matrix: few rows, each with many nonzeros, so the work is split over rows that
+// are each long.
+TEST(Spmm, FewLongRowsHaveTheSameBitsForEveryThreadCount) {
+  const auto x = random_rows_csr(20000, 24, 6, true, 23);
+  const auto xt = transpose(x);
+  const Matrix dy = testing::random_matrix(20000, 32, 24);
+  Matrix reference(24, 32);
+  with_threads(1, [&] { spmm_rows(xt, dy, reference, 0, 24); });
+  expect_close(reference, to_dense(xt) * dy.cast<double>());
+  for (const int threads : {2, 4}) {
+    Matrix dw(24, 32);
+    with_threads(threads, [&] { spmm_rows(xt, dy, dw, 0, 24); });
+    EXPECT_TRUE(dw == reference) << threads << " threads";
   }
 }
 
