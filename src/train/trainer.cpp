@@ -75,7 +75,8 @@ Trainer::~Trainer() = default;
 
 LossParts Trainer::compute_gradients(std::int64_t epoch) {
   if (!objective_) throw std::logic_error("Trainer: training state already released");
-  const Phase entered = phase_clock().current();
+  // Phases switch below as the step goes; the caller's phase resumes on return.
+  const ScopedPhase step(Phase::kOther);
   encoder_->forward(parameters_, node_rows_);
   const Matrix& mu = encoder_->mu();
   const auto n_owned = mu.rows();
@@ -109,7 +110,7 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
 
   // One allreduce for every replicated gradient and the loss parts, in double so the sum over
   // ranks loses nothing to the order it is taken in.
-  const ScopedPhase phase(Phase::kAllreduce);
+  phase_clock().enter(Phase::kAllreduce);
   const std::size_t n_params = gradients_.size();
   for (std::size_t i = 0; i < n_params; ++i) reduce_buffer_[i] = gradients_[i];
   reduce_buffer_[n_params] = reconstruction;
@@ -118,7 +119,6 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   world_.allreduce_sum(reduce_buffer_);
   allreduce_seconds_ += allreduce.seconds();
   for (std::size_t i = 0; i < n_params; ++i) gradients_[i] = static_cast<float>(reduce_buffer_[i]);
-  phase_clock().enter(entered);
   return {reduce_buffer_[n_params], reduce_buffer_[n_params + 1]};
 }
 
