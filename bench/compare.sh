@@ -37,10 +37,10 @@ NAME="$(basename "$DIR")"
 if [ -n "${DISTGAE_DATA:-}" ]; then
   input=(--data "$DISTGAE_DATA")
 else
-  nodes=$(grep -m1 '^# nodes:' "$DIR/edges.txt" | awk '{print $3}')
+  # distgae takes the node count (isolated nodes included) from the '# nodes:' line itself.
   features=(--features none)
   [ -f "$DIR/features.mtx" ] && features=(--features "$DIR/features.mtx")
-  input=(--graph "$DIR/edges.txt" "${features[@]}" ${nodes:+--num-nodes "$nodes"})
+  input=(--graph "$DIR/edges.txt" "${features[@]}")
 fi
 
 # --bind-to none: mpirun would otherwise bind each rank to one core and squeeze its threads there.

@@ -17,9 +17,14 @@ namespace {
 // Data lines read before the edge vector is sized from their average length.
 constexpr long long kLinesBeforeReserve = 4096;
 
+// The range node ids must lie in while an edge list is read, and where it came from.
+struct IdBound {
+  std::optional<GlobalId> bound;  // ids lie in [0, *bound); unset: any int64
+  long long header_line = 0;      // the '# nodes:' line that set it; 0: the caller's id_bound
+};
+
 // Parses one node id of the line `lines` last returned.
-GlobalId parse_node_id(std::string_view token, const LineReader& lines,
-                       const EdgeListOptions& options) {
+GlobalId parse_node_id(std::string_view token, const LineReader& lines, const IdBound& ids) {
   GlobalId id = 0;
   const ParseStatus status = parse_int64(token, id);
   if (status == ParseStatus::not_a_number) {
@@ -32,15 +37,19 @@ GlobalId parse_node_id(std::string_view token, const LineReader& lines,
         at_line(lines.path(), lines.line_number(),
                 fmt::format("node id {} does not fit in a 64-bit integer", quote_token(token))));
   }
-  if (options.id_bound && (id < 0 || id >= *options.id_bound)) {
+  if (ids.bound && (id < 0 || id >= *ids.bound)) {
+    const std::string origin =
+        ids.header_line > 0
+            ? fmt::format(" (the '# nodes: {}' header on line {})", *ids.bound, ids.header_line)
+            : "";
     throw InputError(at_line(lines.path(), lines.line_number(),
-                             fmt::format("node id {} outside [0, {})", id, *options.id_bound)));
+                             fmt::format("node id {} outside [0, {}){}", id, *ids.bound, origin)));
   }
   return id;
 }
 
 // Parses a data line "u v [w]" into `graph`.
-void parse_edge_line(std::string_view line, const LineReader& lines, const EdgeListOptions& options,
+void parse_edge_line(std::string_view line, const LineReader& lines, const IdBound& ids,
                      RawGraph& graph) {
   std::string_view rest = line;
   const std::string_view first = next_token(rest);
@@ -54,8 +63,8 @@ void parse_edge_line(std::string_view line, const LineReader& lines, const EdgeL
     throw InputError(at_line(lines.path(), lines.line_number(),
                              "expected 'u v [weight]', got more than three columns"));
   }
-  const GlobalId u = parse_node_id(first, lines, options);
-  const GlobalId v = parse_node_id(second, lines, options);
+  const GlobalId u = parse_node_id(first, lines, ids);
+  const GlobalId v = parse_node_id(second, lines, ids);
   if (!weight.empty()) {
     // Ignored, but a column that is not a number means the file is not what we think it is.
     double value = 0.0;
@@ -67,6 +76,36 @@ void parse_edge_line(std::string_view line, const LineReader& lines, const EdgeL
     ++graph.weighted_lines;
   }
   graph.edges.push_back(NodePair{u, v});
+}
+
+// A comment line before the first edge: a '# nodes: N' header declares the ids 0..N-1 (see
+// read_edge_list); any other comment is ignored.
+void read_header_comment(std::string_view line, const LineReader& lines, IdBound& ids,
+                         RawGraph& graph) {
+  constexpr std::string_view kNodesKey = "nodes:";
+  if (line.front() != '#') return;
+  std::string_view value = skip_blanks(line.substr(1));
+  if (!value.starts_with(kNodesKey)) return;
+  value = skip_blanks(value.substr(kNodesKey.size()));
+  while (!value.empty() && is_blank(value.back())) value.remove_suffix(1);
+  GlobalId nodes = 0;
+  if (parse_int64(value, nodes) != ParseStatus::ok || nodes < 1) {
+    throw InputError(at_line(
+        lines.path(), lines.line_number(),
+        fmt::format("malformed '# nodes:' header: expected a positive integer node count, got {}",
+                    quote_token(value))));
+  }
+  if (ids.bound && *ids.bound != nodes) {
+    const std::string other =
+        ids.header_line > 0
+            ? fmt::format("the header on line {} ('# nodes: {}')", ids.header_line, *ids.bound)
+            : fmt::format("--num-nodes {}", *ids.bound);
+    throw InputError(at_line(lines.path(), lines.line_number(),
+                             fmt::format("'# nodes: {}' disagrees with {}", nodes, other)));
+  }
+  graph.declared_num_nodes = nodes;
+  ids.bound = nodes;
+  ids.header_line = lines.line_number();
 }
 
 // Sizes `edges` for the whole file from the average length of the lines read so far: growing a
@@ -95,12 +134,17 @@ RawGraph read_edge_list(const std::string& path, const EdgeListOptions& options)
   RawGraph graph;
   graph.source_path = path;
   LineReader lines(path);
+  IdBound ids{options.id_bound};
   std::string_view line;
   while (lines.next(line)) {
     line = skip_blanks(line);
-    if (line.empty() || line.front() == '#' || line.front() == '%') continue;
+    if (line.empty()) continue;
+    if (line.front() == '#' || line.front() == '%') {
+      if (graph.data_lines == 0) read_header_comment(line, lines, ids, graph);
+      continue;
+    }
     ++graph.data_lines;
-    parse_edge_line(line, lines, options, graph);
+    parse_edge_line(line, lines, ids, graph);
     if (graph.data_lines == kLinesBeforeReserve) reserve_for_whole_file(lines, graph.edges);
   }
   if (graph.edges.empty()) {

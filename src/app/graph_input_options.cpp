@@ -18,7 +18,8 @@ CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags) 
                          "nodes absent from the graph stay as isolated nodes");
   command
       .add_option("--num-nodes", flags.num_nodes,
-                  "Node ids are 0..N-1 (isolated nodes included); ids outside are an error")
+                  "Node ids are 0..N-1 (isolated nodes included); ids outside are an error. "
+                  "Default: an edge list's '# nodes: N' header line, if it has one")
       ->check(CLI::PositiveNumber)
       ->excludes(node_ids);
   command.add_option("--val-frac", job.split.val_frac, "Fraction of edges held out for validation")

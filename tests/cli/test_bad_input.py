@@ -64,6 +64,21 @@ class BadInput(unittest.TestCase):
         g = self.graph("0 1\n1 7\n")
         self.expect_error(["--graph", g, "--num-nodes", 5], f"{g}:2:")
 
+    def test_nodes_header_disagrees_with_num_nodes(self):
+        g = self.graph("# name: g\n# nodes: 4\n0 1\n1 3\n")
+        self.expect_error(["--graph", g, "--num-nodes", 5], f"{g}:2:", "'# nodes: 4'",
+                          "--num-nodes 5")
+
+    def test_malformed_nodes_header(self):
+        g = self.graph("# name: g\n# nodes: -4\n0 1\n1 3\n")
+        self.expect_error(["--graph", g], f"{g}:2:", "malformed '# nodes:' header", "'-4'")
+        g = self.graph("# nodes: four\n0 1\n", name="words.txt")
+        self.expect_error(["--graph", g], f"{g}:1:", "malformed '# nodes:' header", "'four'")
+
+    def test_id_beyond_the_nodes_header(self):
+        g = self.graph("# nodes: 4\n0 1\n1 4\n")
+        self.expect_error(["--graph", g], f"{g}:3:", "node id 4", "'# nodes: 4' header on line 1")
+
     def test_feature_rows_differ_from_node_count(self):
         f = self.tmp.write("f.mtx", "%%MatrixMarket matrix coordinate real general\n3 2 1\n1 1 1.0\n")
         self.expect_error(["--graph", self.graph(GOOD_GRAPH), "--features", f], f, "3 feature rows",

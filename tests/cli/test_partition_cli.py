@@ -245,5 +245,21 @@ class SnapStyleInput(unittest.TestCase):
             tmp.cleanup()
 
 
+    def test_nodes_header_keeps_isolated_nodes(self):
+        # As `distgae generate` writes it: the header, not the ids, says how many nodes there are.
+        tmp = TempDir()
+        try:
+            graph = tmp.write("g.txt", "# name: g\n# nodes: 6\n# edges: 3\n0 1\n1 2\n2 3\n")
+            out = tmp("header")
+            run("partition", "--graph", graph, "--no-split", "--parts", 2, "--out", out)
+            with h5py.File(os.path.join(out, "meta.h5")) as meta:
+                self.assertEqual(meta.attrs["num_nodes"], 6)
+                np.testing.assert_array_equal(meta["node_id"][:], np.arange(6))
+            # --num-nodes that agrees with the header is accepted.
+            run("partition", "--graph", graph, "--num-nodes", 6, "--no-split", "--out",
+                tmp("agree"))
+        finally:
+            tmp.cleanup()
+
 if __name__ == "__main__":
     unittest.main()

@@ -176,6 +176,14 @@ class TrainBadInput(unittest.TestCase):
         self.expect_error(1, ["--data", data, "--out", self.tmp("run")], "2 parts", "1 ranks",
                           "--parts 1")
 
+    def test_graph_nodes_header_disagrees_with_num_nodes(self):
+        # `train --graph` reads the graph with partition's options, header included.
+        g = self.tmp("g.txt")
+        with open(g, "w") as f:
+            f.write("# nodes: 2708\n0 1\n")
+        self.expect_error(2, ["--graph", g, "--num-nodes", 3000, "--out", self.tmp("run")],
+                          f"{g}:1:", "'# nodes: 2708' disagrees with --num-nodes 3000")
+
     def test_divergence_stops_with_the_epoch_and_writes_no_embeddings(self):
         out = self.tmp("run")
         self.expect_error(2, ["--graph", CORA_EDGES, "--epochs", 50, "--lr", "1e38", "--out", out],

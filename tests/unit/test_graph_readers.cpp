@@ -105,6 +105,58 @@ TEST_F(GraphReaderTest, EdgeListChecksTheIdBound) {
   EXPECT_EQ(read_edge_list(path, options).edges.size(), 3u);
 }
 
+TEST_F(GraphReaderTest, EdgeListNodesHeaderDeclaresTheNodeCount) {
+  const std::string path = write("# name: g\n# nodes: 6\n# edges: 2\n0 1\n2 3\n");
+  const RawGraph graph = read_edge_list(path);
+  EXPECT_EQ(graph.declared_num_nodes, 6);
+  EXPECT_EQ(graph.edges, (Edges{{0, 1}, {2, 3}}));
+  EXPECT_EQ(read_edge_list(write("\n#nodes:7  \n%c\n0 1\n", "tight.txt")).declared_num_nodes, 7);
+  // SNAP's capitalised count, '%' comments and comments after the first edge are not headers.
+  const std::string snap =
+      write("# Nodes: 2 Edges: 1\n% nodes: 3\n10 20\n# nodes: 4\n", "snap.txt");
+  EXPECT_FALSE(read_edge_list(snap).declared_num_nodes.has_value());
+}
+
+TEST_F(GraphReaderTest, EdgeListNodesHeaderBoundsTheIds) {
+  const std::string path = write("# name: g\n# nodes: 4\n0 1\n2 4\n");
+  EXPECT_EQ(input_error([&] { read_edge_list(path); }),
+            path + ":4: node id 4 outside [0, 4) (the '# nodes: 4' header on line 2)");
+}
+
+TEST_F(GraphReaderTest, EdgeListNodesHeaderMustAgreeWithTheIdBound) {
+  const std::string path = write("# name: g\n# nodes: 4\n0 1\n2 3\n");
+  EdgeListOptions options;
+  options.id_bound = 5;
+  EXPECT_EQ(input_error([&] { read_edge_list(path, options); }),
+            path + ":2: '# nodes: 4' disagrees with --num-nodes 5");
+  EXPECT_TRUE(contains(input_error([&] { read_graph(path, options); }), path + ":2: "));
+  options.id_bound = 4;
+  EXPECT_EQ(read_edge_list(path, options).declared_num_nodes, 4);
+  const std::string twice = write("# nodes: 4\n# nodes: 5\n0 1\n", "twice.txt");
+  EXPECT_EQ(input_error([&] { read_edge_list(twice); }),
+            twice + ":2: '# nodes: 5' disagrees with the header on line 1 ('# nodes: 4')");
+}
+
+TEST_F(GraphReaderTest, EdgeListMalformedNodesHeaderIsAnError) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"# nodes: many\n0 1\n",
+       ":1: malformed '# nodes:' header: expected a positive integer "
+       "node count, got 'many'"},
+      {"# c\n# nodes: -3\n0 1\n",
+       ":2: malformed '# nodes:' header: expected a positive "
+       "integer node count, got '-3'"},
+      {"# nodes: 0\n0 1\n", ":1: malformed '# nodes:' header"},
+      {"# nodes:\n0 1\n", ":1: malformed '# nodes:' header"},
+      {"# nodes: 12 edges: 34\n0 1\n", ":1: malformed '# nodes:' header"},
+      {"# nodes: 2.5\n0 1\n", ":1: malformed '# nodes:' header"},
+      {"# nodes: 99999999999999999999\n0 1\n", ":1: malformed '# nodes:' header"},
+  };
+  for (const auto& [content, expected] : cases) {
+    const std::string file = write(content, "bad.txt");
+    EXPECT_TRUE(contains(input_error([&] { read_edge_list(file); }), file + expected)) << content;
+  }
+}
+
 // A 4-byte chunk makes every line cross a refill and several outgrow the buffer.
 TEST_F(GraphReaderTest, LineReaderSplitsLinesAcrossTinyChunks) {
   const std::string path = write("ab\r\n\nlonger than four\r\nx\n\n  last without newline");
@@ -195,8 +247,9 @@ TEST_F(GraphReaderTest, LeadingUtf8ByteOrderMarkIsSkipped) {
   EXPECT_EQ(read_graph(mtx).declared_num_nodes, 2);
 }
 
-TEST(GraphReaderCora, BundledEdgeListHas5278Edges) {
+TEST(GraphReaderCora, BundledEdgeListHas5278EdgesAnd2708Nodes) {
   const RawGraph graph = read_graph(std::string(DISTGAE_TEST_DATA) + "/cora/edges.txt");
+  EXPECT_EQ(graph.declared_num_nodes, 2708);
   EXPECT_EQ(graph.edges.size(), 5278u);
   EXPECT_EQ(graph.data_lines, 5278);
   EXPECT_EQ(graph.weighted_lines, 0);
