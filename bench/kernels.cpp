@@ -8,11 +8,13 @@
 // one gathered row per nonzero when B does not fit in the last-level cache, else B once. The
 // "B once" figure (compulsory traffic) is printed beside it as the stricter yardstick.
 //
+// The cache size is sysfs's, else measured by a pointer chase (bench/last_level_cache.hpp), or
+// --llc-mib's.
+//
 // Usage: distgae_bench_kernels --data DIR | --graph edges.txt [--features f.mtx]
-//                              [--threads T] [--repeats R] [--json FILE]
+//                              [--threads T] [--repeats R] [--llc-mib M] [--json FILE]
 #include <fmt/format.h>
 #include <omp.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/last_level_cache.hpp"
 #include "core/csr.hpp"
 #include "core/timer.hpp"
 #include "io/dataset.hpp"
@@ -44,51 +47,10 @@ struct Options {
   int repeats = 10;
   std::vector<int> widths{16, 32, 64};
   std::vector<std::string> kernels{"adjacency", "features", "dense"};
-  double llc_mib = 0;     // 0: read from the machine
+  double llc_mib = 0;     // 0: sysfs's figure, else measured (bench/last_level_cache.hpp)
   double stream_mib = 0;  // per triad array; 0: from the cache size
   std::string json_path;
 };
-
-struct CacheFacts {
-  double llc_bytes = 0;
-  std::string source;
-};
-
-std::string read_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-// The largest data or unified cache in sysfs (sizes like "32768K"); glibc's sysconf (CPUID, which
-// a hypervisor may report for the whole host) where sysfs has none.
-CacheFacts last_level_cache() {
-  CacheFacts facts;
-  int best_level = 0;
-  for (int index = 0; index < 16; ++index) {
-    const std::string dir = fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/", index);
-    const std::string level = read_line(dir + "level"), size = read_line(dir + "size");
-    if (level.empty() || size.empty() || read_line(dir + "type") == "Instruction") continue;
-    double bytes = std::stod(size);
-    if (size.back() == 'K') bytes *= 1024.0;
-    if (size.back() == 'M') bytes *= 1024.0 * 1024.0;
-    if (std::stoi(level) >= best_level) {
-      best_level = std::stoi(level);
-      facts = {bytes, "sysfs " + dir + "size"};
-    }
-  }
-  if (facts.llc_bytes > 0) return facts;
-  for (const auto& [name, level] : {std::pair{"_SC_LEVEL3_CACHE_SIZE", _SC_LEVEL3_CACHE_SIZE},
-                                    std::pair{"_SC_LEVEL2_CACHE_SIZE", _SC_LEVEL2_CACHE_SIZE}}) {
-    if (const long bytes = sysconf(level); bytes > 0) {
-      return {double(bytes), fmt::format("{} (CPUID: under a hypervisor possibly the whole "
-                                         "package's, not one core's; see --llc-mib)",
-                                         name)};
-    }
-  }
-  return {32.0 * 1024 * 1024, "default 32 MiB (none reported)"};
-}
 
 struct Timing {
   double median_s = 0, best_s = 0;
@@ -276,6 +238,14 @@ void print_table(const nlohmann::json& report) {
       stream);
 }
 
+nlohmann::json chase_json(const std::vector<ChasePoint>& sweep) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const ChasePoint& point : sweep) {
+    points.push_back({{"working_set_bytes", point.working_set_bytes}, {"ns", point.ns_per_load}});
+  }
+  return points;
+}
+
 nlohmann::json graph_json(const PartData& part, const Options& options) {
   return {{"source", options.data_dir.empty() ? options.graph_path : options.data_dir},
           {"n_owned", part.n_owned},
@@ -289,14 +259,16 @@ nlohmann::json graph_json(const PartData& part, const Options& options) {
 int run(const Options& options) {
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const int threads = omp_get_max_threads();
-  CacheFacts cache = last_level_cache();
-  if (options.llc_mib > 0) cache = {options.llc_mib * 1024 * 1024, "--llc-mib"};
+  const CacheFacts cache =
+      options.llc_mib > 0 ? CacheFacts{options.llc_mib * 1024 * 1024, "override", "--llc-mib", {}}
+                          : last_level_cache();
   const double stream_bytes =
       options.stream_mib > 0
           ? options.stream_mib * 1024 * 1024
           : std::clamp(4.0 * cache.llc_bytes, 256.0 * 1024 * 1024, 1024.0 * 1024 * 1024);
-  fmt::print("threads {}, last-level cache {:.1f} MiB ({}), triad arrays 3 x {:.0f} MiB\n", threads,
-             cache.llc_bytes / (1024 * 1024), cache.source, stream_bytes / (1024 * 1024));
+  fmt::print("last-level cache {:.1f} MiB, {} ({})\n", cache.llc_bytes / (1024 * 1024),
+             cache.source, cache.detail);
+  fmt::print("threads {}, triad arrays 3 x {:.0f} MiB\n", threads, stream_bytes / (1024 * 1024));
   std::fflush(stdout);
   const StreamResult stream = stream_triad(stream_bytes, options.repeats);
   fmt::print("STREAM triad (double, 24 bytes/element): best {:.2f} GB/s, median {:.2f} GB/s\n",
@@ -310,17 +282,20 @@ int run(const Options& options) {
       part.n_owned, part.n_owned + part.n_halo, part.adjacency.nnz() + part.n_owned,
       part.features.n_rows(), part.features.n_cols, part.features.nnz());
   std::fflush(stdout);
-  nlohmann::json report{
-      {"machine",
-       {{"threads", threads}, {"llc_bytes", cache.llc_bytes}, {"llc_source", cache.source}}},
-      {"stream",
-       {{"array_bytes", stream.array_bytes},
-        {"bytes_per_element", 24},
-        {"best_gbs", stream.best_gbs},
-        {"median_gbs", stream.median_gbs}}},
-      {"graph", graph_json(part, options)},
-      {"repeats", options.repeats},
-      {"kernels", nlohmann::json::array()}};
+  nlohmann::json report{{"machine",
+                         {{"threads", threads},
+                          {"llc_bytes", cache.llc_bytes},
+                          {"llc_source", cache.source},
+                          {"llc_detail", cache.detail},
+                          {"llc_chase", chase_json(cache.sweep)}}},
+                        {"stream",
+                         {{"array_bytes", stream.array_bytes},
+                          {"bytes_per_element", 24},
+                          {"best_gbs", stream.best_gbs},
+                          {"median_gbs", stream.median_gbs}}},
+                        {"graph", graph_json(part, options)},
+                        {"repeats", options.repeats},
+                        {"kernels", nlohmann::json::array()}};
   for (const Figure& f : run_kernels(part, options, cache.llc_bytes)) {
     report["kernels"].push_back(figure_json(f, stream.best_gbs));
   }
@@ -349,7 +324,8 @@ int main(int argc, char** argv) {
                  "Xᵀ·dT), dense (layer 2's transforms)")
       ->capture_default_str()
       ->check(CLI::IsMember({"adjacency", "features", "dense"}));
-  app.add_option("--llc-mib", options.llc_mib, "Last-level cache size (default: read it)");
+  app.add_option("--llc-mib", options.llc_mib,
+                 "Last-level cache size (default: sysfs's, else measured by a pointer chase)");
   app.add_option("--stream-mib", options.stream_mib, "Size of each triad array");
   app.add_option("--json", options.json_path, "Also write every figure to this JSON file");
   CLI11_PARSE(app, argc, argv);
