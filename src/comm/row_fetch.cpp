@@ -16,8 +16,9 @@
 namespace distgae {
 namespace {
 
-// Below this many ids a parallel region costs more than it saves.
-constexpr std::int64_t kParallelIds = 1 << 14;
+// Below this many ids a parallel region costs more than it saves: each id is a few nanoseconds
+// of work, and the bitmap and slots it writes would move between cores (core/parallel_work.hpp).
+constexpr std::int64_t kParallelIds = 1 << 16;
 
 // MPI counts and displacements are int: a layout past INT_MAX elements must fail loudly rather
 // than wrap into a negative count.
@@ -206,9 +207,40 @@ void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& sl
   const GlobalId first = part_offsets_[rank_];
   const GlobalId end = part_offsets_[rank_ + 1];
   State& s = *state_;
-  // Validates before any collective, so a bad id on every rank throws everywhere, not a hang.
-  s.collect_remote_ids(ids, first, end, part_offsets_.back());
+  const auto n_ids = static_cast<std::int64_t>(ids.size());
   slots.resize(ids.size());
+  if (first == 0 && end == part_offsets_.back()) {
+    // This rank owns every node (one rank): a slot is the id itself, and nothing is fetched.
+    // Ids are still validated before the collective below.
+    const GlobalId num_nodes = end;
+    for (std::int64_t i = 0; i < n_ids; ++i) {
+      const GlobalId id = ids[static_cast<std::size_t>(i)];
+      if (static_cast<std::uint64_t>(id) >= static_cast<std::uint64_t>(num_nodes)) {
+        throw std::out_of_range("RowFetch: node id " + std::to_string(id) + " is outside [0, " +
+                                std::to_string(num_nodes) + ")");
+      }
+      slots[static_cast<std::size_t>(i)] = id;
+    }
+    s.remote_ids.clear();
+  } else {
+    // Validates before any collective, so a bad id on every rank throws everywhere, not a hang.
+    s.collect_remote_ids(ids, first, end, part_offsets_.back());
+    assign_slots(ids, first, slots);
+  }
+  s.exchange_requests(part_offsets_, to_mpi(communicator_));
+  bytes_sent_ += n_remote() * static_cast<std::int64_t>(sizeof(GlobalId));
+  for (GlobalId& row : s.serve_rows) {
+    if (row < first || row >= end) {  // a peer's offsets disagree with ours
+      throw std::logic_error("RowFetch: rank " + std::to_string(rank_) + " was asked for id " +
+                             std::to_string(row) + " which it does not own");
+    }
+    row -= first;
+  }
+}
+
+void RowFetch::assign_slots(std::span<const GlobalId> ids, GlobalId first,
+                            std::vector<std::int64_t>& slots) const {
+  const State& s = *state_;
   const std::int64_t owned = n_owned();
   const auto n_ids = static_cast<std::int64_t>(ids.size());
 #pragma omp parallel for schedule(static) if (n_ids > kParallelIds)
@@ -219,15 +251,6 @@ void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& sl
         static_cast<std::uint64_t>(local) < static_cast<std::uint64_t>(owned)
             ? local
             : owned + s.remote_rank(id);
-  }
-  s.exchange_requests(part_offsets_, to_mpi(communicator_));
-  bytes_sent_ += n_remote() * static_cast<std::int64_t>(sizeof(GlobalId));
-  for (GlobalId& row : s.serve_rows) {
-    if (row < first || row >= end) {  // a peer's offsets disagree with ours
-      throw std::logic_error("RowFetch: rank " + std::to_string(rank_) + " was asked for id " +
-                             std::to_string(row) + " which it does not own");
-    }
-    row -= first;
   }
 }
 

@@ -46,6 +46,9 @@ class RowFetch {
 
  private:
   struct State;
+  // slots[i]: ids[i]'s local row, or n_owned + its rank among the marked remote ids.
+  void assign_slots(std::span<const GlobalId> ids, GlobalId first,
+                    std::vector<std::int64_t>& slots) const;
   std::vector<std::int64_t> part_offsets_;
   Communicator communicator_;
   int rank_ = 0;

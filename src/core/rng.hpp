@@ -29,12 +29,17 @@ inline std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Extends a key by more counters: random_bits(s, p, {a, b}) == extend_bits(random_bits(s, p, {a}),
+// {b}). Hot loops hash their common prefix (seed, purpose, epoch) once and extend it per draw.
+inline std::uint64_t extend_bits(std::uint64_t key, std::initializer_list<std::uint64_t> counters) {
+  for (std::uint64_t c : counters) key = mix64(key ^ c);
+  return key;
+}
+
 // A 64-bit random word keyed by seed, purpose and any number of counters.
 inline std::uint64_t random_bits(std::uint64_t seed, RandomPurpose purpose,
                                  std::initializer_list<std::uint64_t> counters) {
-  std::uint64_t h = mix64(seed ^ mix64(static_cast<std::uint64_t>(purpose)));
-  for (std::uint64_t c : counters) h = mix64(h ^ c);
-  return h;
+  return extend_bits(mix64(seed ^ mix64(static_cast<std::uint64_t>(purpose))), counters);
 }
 
 // Maps 64 random bits to [0, bound) by multiply-shift (Lemire 2019); the bias is below 2^-32

@@ -22,6 +22,15 @@ void check_rows(const Matrix& m, std::int64_t rows, std::int64_t cols, const cha
   }
 }
 
+// dh ⊙ ReLU'(h), as a select: Eigen's bool-to-float cast in `dh *= (h > 0).cast<float>()` does
+// not vectorise (it was a scalar convert and multiply per entry).
+void relu_backward(const Matrix& h, Matrix& dh) {
+  const float* hd = h.data();
+  float* dhd = dh.data();
+  const Eigen::Index n = h.size();
+  for (Eigen::Index i = 0; i < n; ++i) dhd[i] = hd[i] > 0.0f ? dhd[i] : 0.0f;
+}
+
 }  // namespace
 
 Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency,
@@ -106,7 +115,7 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   aggregation_.backward(*d_out, dt2_ext);
   transpose_times(h_, dt2_ext, n_owned, dparams.data() + layout_.w1_offset);
   rows_times_transposed(dt2_ext, w1_, n_owned, dh_);
-  dh_.array() *= (h_.array() > 0.0f).cast<float>();  // ReLU'
+  relu_backward(h_, dh_);
 
   Matrix& dt1_ext = t1_ext_;
   aggregation_.backward(dh_, dt1_ext);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/parallel_work.hpp"
 #include "model/parallel_sum.hpp"
 
 namespace distgae {
@@ -73,7 +74,7 @@ double full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_
   const auto pos_weight = static_cast<float>(weights.pos_weight);
   dz_owned.resize(n_owned, z_all.cols());
   // Each row costs O(N · latent): worth threads unless the whole problem is tiny.
-  const bool parallel = n_owned * n * z_all.cols() > (1 << 15);
+  const bool parallel = worth_parallel_work(n_owned * n * z_all.cols());
   return detail::blocked_sum(n_owned, parallel, [&](std::int64_t i) {
     Eigen::Map<Eigen::VectorXf> logits(detail::thread_scratch(0, n).data(), n);
     Eigen::Map<Eigen::VectorXf> coefficient(detail::thread_scratch(1, n).data(), n);

@@ -8,13 +8,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/parallel_work.hpp"
 #include "model/parallel_sum.hpp"
 
 namespace distgae {
 namespace {
-
-// Work (pairs × latent) below which one thread beats a parallel region.
-constexpr std::int64_t kParallelWork = 1 << 15;
 
 void check_pairs(const Matrix& z, std::span<const std::int64_t> first,
                  std::span<const std::int64_t> second) {
@@ -67,20 +65,42 @@ inline void prefetch_row(const float* row, Eigen::Index /*width*/) {
   }
 }
 
-// One pair's logit, loss term and gradient coefficient. BCE with logits, stable for any x:
-// max(x, 0) - x·y + log(1 + exp(-|x|)); σ(x) from the same exponential. fp32 math (as the
-// reference's), the term returned in double for fp64 accumulation.
-struct PairTerm {
-  double loss;
-  float coefficient;  // grad_scale · (σ(x) - y)
-};
+// Pairs are scored in batches: their logits first, then the loss terms and gradient
+// coefficients of the whole batch at once, so the exponential and logarithm run over full SIMD
+// packets (Eigen's vectorised exp and log1p) instead of one libm call per pair; libm's log1pf
+// alone took a fifth of Cora's training step. A batch always computes every lane (unused ones
+// are padded with 0), so a pair's terms come from the same packet code wherever it falls in a
+// batch: the bits do not depend on batching, block boundaries or the thread count.
+constexpr int kBatch = 64;
+using BatchArray = Eigen::Array<float, kBatch, 1>;
 
-inline PairTerm pair_term(float x, float label, float grad_scale) {
-  const float e = std::exp(-std::abs(x));
-  const float sigmoid = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-  return {static_cast<double>(std::max(x, 0.0f) - x * label + std::log1p(e)),
-          grad_scale * (sigmoid - label)};
-}
+// BCE with logits, stable for any x: max(x, 0) - x·y + log(1 + exp(-|x|)), and σ(x) from the same
+// exponential. fp32 math, as the reference's; the caller sums the terms in double.
+// GCC 12 reports its own AVX-512 intrinsics' deliberately undefined operands (_mm512_undefined_ps)
+// as uninitialised once Eigen's exp and log1p are inlined here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+struct BatchTerms {
+  alignas(64) std::array<float, kBatch> logit;
+  alignas(64) std::array<float, kBatch> loss;
+  alignas(64) std::array<float, kBatch> coefficient;  // grad_scale · (σ(x) - y)
+
+  void compute(float label, float grad_scale) {
+    alignas(64) std::array<float, kBatch> e;
+    alignas(64) std::array<float, kBatch> log1p_e;
+    const Eigen::Map<const BatchArray, Eigen::Aligned64> x(logit.data());
+    Eigen::Map<BatchArray, Eigen::Aligned64>(e.data()) = (-x.abs()).exp();
+    Eigen::Map<BatchArray, Eigen::Aligned64>(log1p_e.data()) =
+        Eigen::Map<const BatchArray, Eigen::Aligned64>(e.data()).log1p();
+    for (int j = 0; j < kBatch; ++j) {
+      const float v = logit[j];
+      const float sigmoid = (v >= 0.0f ? 1.0f : e[j]) / (1.0f + e[j]);
+      loss[j] = std::max(v, 0.0f) - v * label + log1p_e[j];
+      coefficient[j] = grad_scale * (sigmoid - label);
+    }
+  }
+};
+#pragma GCC diagnostic pop
 
 template <int Width>
 [[gnu::always_inline]] inline float row_dot(const float* a, const float* b, Eigen::Index width) {
@@ -93,12 +113,65 @@ template <int Width>
   MutableRowMap<Width>(target, width).noalias() += scale * RowMap<Width>(source, width);
 }
 
-// The pair loss for one width. One thread: a single fused pass (each pair's rows are read once,
-// then updated while in cache). Several: pass 1 sums the terms in fixed blocks (parallel_sum.hpp)
-// and keeps each pair's coefficient; pass 2 gives each thread a contiguous range of dz's rows and
-// has it apply, in pair order, the updates landing there, so no two threads touch a row (no
-// races, no atomics). Both paths add the same terms in the same order: every thread count gives
-// the same bits.
+// Pairs [begin, end) in batches: their loss terms summed in pair order (returned), and either
+// their updates applied to dz in pair order (kUpdate) or their coefficients stored in
+// `coefficients` (indexed by pair) for a later pass.
+template <int Width, bool kUpdate>
+double pair_range(const Matrix& z, std::span<const std::int64_t> first,
+                  std::span<const std::int64_t> second, float label, float grad_scale, Matrix& dz,
+                  std::int64_t begin, std::int64_t end, float* coefficients) {
+  const Eigen::Index width = z.cols();
+  const float* zd = z.data();
+  float* dzd = dz.data();
+  const auto n_pairs = static_cast<std::int64_t>(first.size());
+  const auto row = [width](auto* base, std::int64_t r) { return base + r * width; };
+  BatchTerms batch;
+  double sum = 0.0;
+  for (std::int64_t batch_begin = begin; batch_begin < end; batch_begin += kBatch) {
+    const int count = static_cast<int>(std::min<std::int64_t>(kBatch, end - batch_begin));
+    for (int j = 0; j < count; ++j) {
+      const std::int64_t p = batch_begin + j;
+      // The rows pair p + distance reads (and, when updating, the rows it will update: they are
+      // used a batch later, still in cache).
+      if (const std::int64_t ahead = p + kPrefetchDistance; ahead < n_pairs) {
+        const std::int64_t a = first[static_cast<std::size_t>(ahead)];
+        const std::int64_t b = second[static_cast<std::size_t>(ahead)];
+        prefetch_row<Width>(row(zd, a), width);
+        prefetch_row<Width>(row(zd, b), width);
+        if constexpr (kUpdate) {
+          prefetch_row<Width>(row(dzd, a), width);
+          prefetch_row<Width>(row(dzd, b), width);
+        }
+      }
+      batch.logit[static_cast<std::size_t>(j)] =
+          row_dot<Width>(row(zd, first[static_cast<std::size_t>(p)]),
+                         row(zd, second[static_cast<std::size_t>(p)]), width);
+    }
+    std::fill(batch.logit.begin() + count, batch.logit.end(), 0.0f);
+    batch.compute(label, grad_scale);
+    for (int j = 0; j < count; ++j) {
+      const auto i = static_cast<std::size_t>(batch_begin + j);
+      const auto jj = static_cast<std::size_t>(j);
+      sum += static_cast<double>(batch.loss[jj]);
+      if constexpr (kUpdate) {
+        const std::int64_t a = first[i];
+        const std::int64_t b = second[i];
+        add_scaled_row<Width>(row(dzd, a), batch.coefficient[jj], row(zd, b), width);
+        add_scaled_row<Width>(row(dzd, b), batch.coefficient[jj], row(zd, a), width);
+      } else {
+        coefficients[i] = batch.coefficient[jj];
+      }
+    }
+  }
+  return sum;
+}
+
+// The pair loss for one width. One thread: a single fused pass (each pair's rows are read, then
+// updated while still in cache). Several: pass 1 sums the terms in fixed blocks and keeps each
+// pair's coefficient; pass 2 gives each thread a contiguous range of dz's rows and has it apply,
+// in pair order, the updates landing there, so no two threads touch a row (no races, no
+// atomics). Both paths sum the same blocks (parallel_sum.hpp) and apply the same updates in the
+// same order: every thread count gives the same bits.
 template <int Width>
 double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
                         std::span<const std::int64_t> second, float label, float grad_scale,
@@ -108,77 +181,51 @@ double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
   float* dzd = dz.data();
   const auto n_pairs = static_cast<std::int64_t>(first.size());
   const auto row = [width](auto* base, std::int64_t r) { return base + r * width; };
-  // The rows pair p touches: z's (reads) and, when `gradients`, dz's (updates).
-  const auto prefetch_pair = [&](std::int64_t p, bool gradients) {
-    if (p >= n_pairs) return;
-    const std::int64_t a = first[static_cast<std::size_t>(p)];
-    const std::int64_t b = second[static_cast<std::size_t>(p)];
-    prefetch_row<Width>(row(zd, a), width);
-    prefetch_row<Width>(row(zd, b), width);
-    if (gradients) {
-      prefetch_row<Width>(row(dzd, a), width);
-      prefetch_row<Width>(row(dzd, b), width);
-    }
-  };
-  const bool parallel = n_pairs * width > kParallelWork && omp_get_max_threads() > 1;
+  const auto block_begin = [n_pairs](int block) { return n_pairs * block / detail::kSumBlocks; };
+  const bool parallel = worth_parallel_work(n_pairs * width) && omp_get_max_threads() > 1;
+  std::array<double, detail::kSumBlocks> partial{};
 
   if (!parallel) {
-    std::array<double, detail::kSumBlocks> partial{};
     for (int block = 0; block < detail::kSumBlocks; ++block) {
-      const std::int64_t begin = n_pairs * block / detail::kSumBlocks;
-      const std::int64_t end = n_pairs * (block + 1) / detail::kSumBlocks;
-      double sum = 0.0;
-      for (std::int64_t p = begin; p < end; ++p) {
-        prefetch_pair(p + kPrefetchDistance, true);
-        const std::int64_t a = first[static_cast<std::size_t>(p)];
-        const std::int64_t b = second[static_cast<std::size_t>(p)];
-        const PairTerm t =
-            pair_term(row_dot<Width>(row(zd, a), row(zd, b), width), label, grad_scale);
-        sum += t.loss;
-        add_scaled_row<Width>(row(dzd, a), t.coefficient, row(zd, b), width);
-        add_scaled_row<Width>(row(dzd, b), t.coefficient, row(zd, a), width);
-      }
-      partial[static_cast<std::size_t>(block)] = sum;
+      partial[static_cast<std::size_t>(block)] =
+          pair_range<Width, true>(z, first, second, label, grad_scale, dz, block_begin(block),
+                                  block_begin(block + 1), nullptr);
     }
-    double total = 0.0;
-    for (const double value : partial) total += value;
-    return total;
-  }
-
-  const std::span<float> g = detail::thread_scratch(0, first.size());
-  const double loss = detail::blocked_sum(n_pairs, true, [&](std::int64_t p) {
-    prefetch_pair(p + kPrefetchDistance, false);
-    const auto i = static_cast<std::size_t>(p);
-    const PairTerm t =
-        pair_term(row_dot<Width>(row(zd, first[i]), row(zd, second[i]), width), label, grad_scale);
-    g[i] = t.coefficient;
-    return t.loss;
-  });
+  } else {
+    float* const g = detail::thread_scratch(0, first.size()).data();
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int block = 0; block < detail::kSumBlocks; ++block) {
+      partial[static_cast<std::size_t>(block)] = pair_range<Width, false>(
+          z, first, second, label, grad_scale, dz, block_begin(block), block_begin(block + 1), g);
+    }
 #pragma omp parallel
-  {
-    const std::int64_t threads = omp_get_num_threads();
-    const std::int64_t thread = omp_get_thread_num();
-    const std::int64_t row_begin = z.rows() * thread / threads;
-    const std::int64_t row_end = z.rows() * (thread + 1) / threads;
-    const auto mine = [&](std::int64_t r) { return r >= row_begin && r < row_end; };
-    for (std::int64_t p = 0; p < n_pairs; ++p) {
-      const auto i = static_cast<std::size_t>(p);
-      const std::int64_t a = first[i];
-      const std::int64_t b = second[i];
-      if (p + kPrefetchDistance < n_pairs) {
-        const auto ahead = i + static_cast<std::size_t>(kPrefetchDistance);
-        for (const std::int64_t r : {first[ahead], second[ahead]}) {
-          if (mine(r)) {
-            prefetch_row<Width>(row(dzd, r), width);
-            prefetch_row<Width>(row(zd, r == first[ahead] ? second[ahead] : first[ahead]), width);
+    {
+      const std::int64_t threads = omp_get_num_threads();
+      const std::int64_t thread = omp_get_thread_num();
+      const std::int64_t row_begin = z.rows() * thread / threads;
+      const std::int64_t row_end = z.rows() * (thread + 1) / threads;
+      const auto mine = [&](std::int64_t r) { return r >= row_begin && r < row_end; };
+      for (std::int64_t p = 0; p < n_pairs; ++p) {
+        const auto i = static_cast<std::size_t>(p);
+        const std::int64_t a = first[i];
+        const std::int64_t b = second[i];
+        if (p + kPrefetchDistance < n_pairs) {
+          const auto ahead = i + static_cast<std::size_t>(kPrefetchDistance);
+          for (const std::int64_t r : {first[ahead], second[ahead]}) {
+            if (mine(r)) {
+              prefetch_row<Width>(row(dzd, r), width);
+              prefetch_row<Width>(row(zd, r == first[ahead] ? second[ahead] : first[ahead]), width);
+            }
           }
         }
+        if (mine(a)) add_scaled_row<Width>(row(dzd, a), g[i], row(zd, b), width);
+        if (mine(b)) add_scaled_row<Width>(row(dzd, b), g[i], row(zd, a), width);
       }
-      if (mine(a)) add_scaled_row<Width>(row(dzd, a), g[i], row(zd, b), width);
-      if (mine(b)) add_scaled_row<Width>(row(dzd, b), g[i], row(zd, a), width);
     }
   }
-  return loss;
+  double total = 0.0;
+  for (const double value : partial) total += value;
+  return total;
 }
 
 }  // namespace
@@ -210,7 +257,7 @@ void pair_logits(const Matrix& z, std::span<const std::int64_t> first,
     throw std::invalid_argument("pair_logits: output size differs from the pair count");
   }
   const auto n_pairs = static_cast<std::int64_t>(first.size());
-#pragma omp parallel for schedule(static) if (n_pairs * z.cols() > kParallelWork)
+#pragma omp parallel for schedule(static) if (worth_parallel_work(n_pairs * z.cols()))
   for (std::int64_t p = 0; p < n_pairs; ++p) {
     const auto i = static_cast<std::size_t>(p);
     out[i] = z.row(first[i]).cast<double>().dot(z.row(second[i]).cast<double>());
@@ -226,7 +273,8 @@ double gaussian_kl(const Matrix& mu, const Matrix& logstd, double grad_scale, Ma
     throw std::invalid_argument("gaussian_kl: mu, logstd, dmu and dlogstd must share a shape");
   }
   const auto scale = static_cast<float>(grad_scale);
-  const bool parallel = mu.size() > kParallelWork;
+  // An entry costs an exponential in double, about as much as 16 multiply-adds.
+  const bool parallel = worth_parallel_work(mu.size() * 16);
   return detail::blocked_sum(mu.rows(), parallel, [&](std::int64_t row) {
     double sum = 0.0;
     for (Eigen::Index d = 0; d < mu.cols(); ++d) {

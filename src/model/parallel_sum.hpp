@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include <Eigen/Core>
+
 namespace distgae::detail {
 
 inline constexpr int kSumBlocks = 256;
@@ -34,9 +36,16 @@ inline constexpr int kScratchSlots = 3;
 
 // A float buffer of n entries owned by the calling thread; distinct slots never alias. It only
 // grows, so a kernel called every epoch stops allocating once the sizes are reached.
+//
+// It starts on a 64-byte boundary: Eigen computes the first entries of an expression over an
+// unaligned buffer with scalar code and the rest with SIMD packets, and the two differ in the
+// last bits for exp and log1p (and a sum's order changes with them). With AVX-512's 64-byte
+// packets, malloc's 16-byte alignment made results depend on where the heap put the buffer: a
+// resumed run left its first epoch with different bits from an uninterrupted one.
 inline std::span<float> thread_scratch(int slot, std::size_t n) {
-  thread_local std::array<std::vector<float>, kScratchSlots> buffers;
-  std::vector<float>& buffer = buffers.at(static_cast<std::size_t>(slot));
+  using AlignedFloats = std::vector<float, Eigen::aligned_allocator<float>>;
+  thread_local std::array<AlignedFloats, kScratchSlots> buffers;
+  AlignedFloats& buffer = buffers.at(static_cast<std::size_t>(slot));
   if (buffer.size() < n) buffer.resize(n);
   return {buffer.data(), n};
 }

@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "core/parallel_work.hpp"
+
 namespace distgae {
 namespace {
-
-// Below this many multiply-adds (nonzeros × width) a parallel region costs more than it saves.
-// Work, not rows: Xᵀ of a feature matrix has few rows, each with a large share of the nodes.
-constexpr std::int64_t kParallelWork = std::int64_t{1} << 16;
 
 // Gathered rows of x are prefetched this many bytes of rows ahead (the row of nonzero k + distance
 // while nonzero k is summed, distance = kPrefetchBytes / row bytes: 128, 64, 32 nonzeros at widths
@@ -49,9 +47,10 @@ std::int64_t chunk_rows(std::int64_t rows) {
   return std::clamp<std::int64_t>(rows / (16 * threads), 1, 64);
 }
 
+// Work, not rows: Xᵀ of a feature matrix has few rows, each with a large share of the nodes.
 bool worth_parallel(const Csr<LocalId, float>& a, std::int64_t width, std::int64_t row_begin,
                     std::int64_t row_end) {
-  return (a.row_start[row_end] - a.row_start[row_begin]) * width > kParallelWork;
+  return worth_parallel_work((a.row_start[row_end] - a.row_start[row_begin]) * width);
 }
 
 bool worth_prefetch(const Matrix& x) {
@@ -162,6 +161,15 @@ void spmm_rows(const Csr<LocalId, float>& a, const Matrix& x, Matrix& y, std::in
     default:
       spmm_any_width(a, x, y, row_begin, row_end);
   }
+}
+
+bool drop_unit_values(Csr<std::int32_t, float>& a) {
+  if (!a.has_values() ||
+      !std::all_of(a.values.begin(), a.values.end(), [](float v) { return v == 1.0f; })) {
+    return false;
+  }
+  a.values = {};
+  return true;
 }
 
 void sparse_times_dense(const Csr<std::int32_t, float>& x, const Matrix& w, Matrix& y) {

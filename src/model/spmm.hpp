@@ -18,6 +18,12 @@ namespace distgae {
 void spmm_rows(const Csr<LocalId, float>& a, const Matrix& x, Matrix& y, std::int64_t row_begin,
                std::int64_t row_end);
 
+// Drops a's values when every one is exactly 1 (binary features, such as bag-of-words: Cora's and
+// Citeseer's), and frees them. The kernels then take the pattern path, which adds rows unscaled,
+// the same bits as multiplying them by 1, and reads a third less per nonzero. Returns whether it
+// dropped them.
+bool drop_unit_values(Csr<std::int32_t, float>& a);
+
 // y = X · W for sparse features X [n, d] (values, or all ones when X has no values) and dense
 // W [d, w]. y: [n, w] (resized).
 void sparse_times_dense(const Csr<std::int32_t, float>& x, const Matrix& w, Matrix& y);

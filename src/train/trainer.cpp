@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/timer.hpp"
 #include "model/link_loss.hpp"
+#include "model/spmm.hpp"
 #include "train/random_draws.hpp"
 
 namespace distgae {
@@ -52,6 +53,7 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
       parameter_optimizer_(parameters_.size(), AdamSettings{config.learning_rate}) {
   omp_set_num_threads(config.threads);
   Eigen::setNbThreads(1);  // threads come from our row-blocked kernels (dense_products.hpp)
+  drop_unit_values(part_.features);  // binary features: the SpMMs' pattern path, same bits
   encoder_ = std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features);
   objective_ = make_objective(config_, meta_, part_, fetch_, world_);
   // What the normalized adjacency, the objective and the evaluators now hold in their own form:

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/memory.hpp"
+#include "core/parallel_work.hpp"
 #include "train/checkpointing.hpp"
 #include "train/run_outputs.hpp"
 #include "train/stop_signal.hpp"
@@ -86,6 +87,7 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
 
 int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData part,
                  const Communicator& world) {
+  min_parallel_work();  // a malformed DISTGAE_MIN_PARALLEL_WORK stops the run before any output
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
             model_name(config.model), decoder_name(config.decoder), meta.num_nodes,

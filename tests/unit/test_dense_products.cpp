@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gradient_check.hpp"
+#include "parallel_paths.hpp"
 
 namespace distgae {
 namespace {
@@ -15,42 +18,51 @@ struct Products {
   std::vector<float> gram;
 };
 
-// n spans several fixed blocks and ends inside one.
-Products products(int threads) {
+// n spans several fixed blocks and ends inside one. inner × outer 32 × 16 and 16 × 64 take the
+// fixed-width kernels, 24 × 20 Eigen's general product.
+constexpr int kRows = 5000;
+
+Products products(int threads, int inner = 32, int outer = 16) {
+  const testing::ParallelPathsForAnySize parallel;
   const int previous = omp_get_max_threads();
   omp_set_num_threads(threads);
-  const Matrix a = testing::random_matrix(5000, 32, 1);
-  const Matrix b = testing::random_matrix(32, 16, 2);
-  const Matrix c = testing::random_matrix(5000, 16, 3);
+  const Matrix a = testing::random_matrix(kRows, inner, 1);
+  const Matrix b = testing::random_matrix(inner, outer, 2);
+  const Matrix c = testing::random_matrix(kRows, outer, 3);
   Products p;
-  p.rows.setZero(5003, 16);  // a taller output: only the top rows are written
-  rows_times(a, b, 4999, p.rows);
-  rows_times_transposed(c, b, 4999, p.rows_t);
-  p.gram.resize(32 * 16);
-  transpose_times(a, c, 4999, p.gram.data());
+  p.rows.setZero(kRows + 3, outer);  // a taller output: only the top rows are written
+  rows_times(a, b, kRows - 1, p.rows);
+  rows_times_transposed(c, b, kRows - 1, p.rows_t);
+  p.gram.resize(static_cast<std::size_t>(inner * outer));
+  transpose_times(a, c, kRows - 1, p.gram.data());
   omp_set_num_threads(previous);
   return p;
 }
 
 TEST(DenseProducts, MatchEigensProducts) {
-  const Matrix a = testing::random_matrix(5000, 32, 1);
-  const Matrix b = testing::random_matrix(32, 16, 2);
-  const Matrix c = testing::random_matrix(5000, 16, 3);
-  const Products p = products(2);
-  EXPECT_TRUE(p.rows.topRows(4999).isApprox(a.topRows(4999) * b, 1e-5f));
-  EXPECT_TRUE(p.rows.bottomRows(4).isZero());
-  EXPECT_TRUE(p.rows_t.isApprox(c.topRows(4999) * b.transpose(), 1e-5f));
-  const Matrix gram = a.topRows(4999).transpose() * c.topRows(4999);
-  EXPECT_TRUE(ConstMatrixMap(p.gram.data(), 32, 16).isApprox(gram, 1e-4f));
+  for (const auto& [inner, outer] : {std::pair{32, 16}, std::pair{16, 64}, std::pair{24, 20}}) {
+    SCOPED_TRACE(std::to_string(inner) + " x " + std::to_string(outer));
+    const Matrix a = testing::random_matrix(kRows, inner, 1);
+    const Matrix b = testing::random_matrix(inner, outer, 2);
+    const Matrix c = testing::random_matrix(kRows, outer, 3);
+    const Products p = products(2, inner, outer);
+    EXPECT_TRUE(p.rows.topRows(kRows - 1).isApprox(a.topRows(kRows - 1) * b, 1e-5f));
+    EXPECT_TRUE(p.rows.bottomRows(4).isZero());
+    EXPECT_TRUE(p.rows_t.isApprox(c.topRows(kRows - 1) * b.transpose(), 1e-5f));
+    const Matrix gram = a.topRows(kRows - 1).transpose() * c.topRows(kRows - 1);
+    EXPECT_TRUE(ConstMatrixMap(p.gram.data(), inner, outer).isApprox(gram, 1e-4f));
+  }
 }
 
 TEST(DenseProducts, HaveTheSameBitsForEveryThreadCount) {
-  const Products one = products(1);
-  for (const int threads : {2, 3}) {
-    const Products many = products(threads);
-    EXPECT_TRUE(many.rows == one.rows);
-    EXPECT_TRUE(many.rows_t == one.rows_t);
-    EXPECT_EQ(many.gram, one.gram);
+  for (const auto& [inner, outer] : {std::pair{32, 16}, std::pair{24, 20}}) {
+    const Products one = products(1, inner, outer);
+    for (const int threads : {2, 3}) {
+      const Products many = products(threads, inner, outer);
+      EXPECT_TRUE(many.rows == one.rows);
+      EXPECT_TRUE(many.rows_t == one.rows_t);
+      EXPECT_EQ(many.gram, one.gram);
+    }
   }
 }
 

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
 #include "gradient_check.hpp"
+#include "parallel_paths.hpp"
 
 namespace distgae {
 namespace {
@@ -32,6 +34,41 @@ TEST(LinkLoss, PairLossMatchesHandComputation) {
     const double expected =
         bce_with_logits(x01, label) + bce_with_logits(x12, label) + bce_with_logits(x22, label);
     EXPECT_NEAR(loss, expected, 1e-6);
+  }
+}
+
+// The terms are computed in batches of SIMD lanes with a vectorised exp and log1p: over logits
+// from -40 to 40 (150 pairs: two full batches and a partial one), each pair's loss and gradient
+// agree with the double-precision formula to float accuracy.
+TEST(LinkLoss, BatchedTermsMatchTheFormulaOverAWideRangeOfLogits) {
+  constexpr int kPairs = 150;
+  Matrix z(kPairs + 1, 1);
+  z(kPairs, 0) = 1.0f;  // every pair is (i, last): its logit is z_i
+  for (int i = 0; i < kPairs; ++i) z(i, 0) = -40.0f + 80.0f * static_cast<float>(i) / (kPairs - 1);
+  for (const float label : {1.0f, 0.0f}) {
+    for (int i = 0; i < kPairs; ++i) {
+      const std::vector<std::int64_t> first(1, i);
+      const std::vector<std::int64_t> second(1, kPairs);
+      Matrix dz = Matrix::Zero(kPairs + 1, 1);
+      const double x = z(i, 0);
+      const double loss = pair_logistic_loss(z, first, second, label, 1.0, dz);
+      const double expected = std::max(x, 0.0) - x * label + std::log1p(std::exp(-std::abs(x)));
+      EXPECT_NEAR(loss, expected, 2e-7 * std::max(1.0, expected)) << "logit " << x;
+      const double sigmoid = 1.0 / (1.0 + std::exp(-x));
+      EXPECT_NEAR(dz(i, 0), sigmoid - label, 2e-7) << "logit " << x;  // ∂/∂z_i = (σ - y) · 1
+    }
+    // The same pairs in one call (batches of many lanes) give the same sum as one by one.
+    std::vector<std::int64_t> all(kPairs);
+    double one_by_one = 0.0;
+    for (int i = 0; i < kPairs; ++i) {
+      all[static_cast<std::size_t>(i)] = i;
+      Matrix dz = Matrix::Zero(kPairs + 1, 1);
+      one_by_one += pair_logistic_loss(z, std::vector<std::int64_t>(1, i),
+                                       std::vector<std::int64_t>(1, kPairs), label, 1.0, dz);
+    }
+    const std::vector<std::int64_t> last(kPairs, kPairs);
+    Matrix dz = Matrix::Zero(kPairs + 1, 1);
+    EXPECT_NEAR(pair_logistic_loss(z, all, last, label, 1.0, dz), one_by_one, 1e-9 * one_by_one);
   }
 }
 
@@ -71,6 +108,7 @@ TEST(LinkLoss, PairLossGradientMatchesFiniteDifferences) {
 }
 
 TEST(LinkLoss, PairLossHasTheSameBitsForEveryThreadCount) {
+  const testing::ParallelPathsForAnySize parallel;
   const Matrix z = testing::random_matrix(5000, 16, 3);
   std::mt19937 engine(4);
   std::uniform_int_distribution<std::int64_t> row(0, 4999);

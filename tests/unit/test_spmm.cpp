@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "gradient_check.hpp"
+#include "parallel_paths.hpp"
 
 namespace distgae {
 namespace {
@@ -76,6 +77,7 @@ void expect_close(const Matrix& actual, const Eigen::MatrixXd& expected) {
 // Runs body with the given OpenMP thread count, restoring the previous one.
 template <class Body>
 void with_threads(int threads, Body&& body) {
+  const testing::ParallelPathsForAnySize parallel;
   const int previous = omp_get_max_threads();
   omp_set_num_threads(threads);
   body();
@@ -199,6 +201,28 @@ TEST(Spmm, FewLongRowsHaveTheSameBitsForEveryThreadCount) {
     with_threads(threads, [&] { spmm_rows(xt, dy, dw, 0, 24); });
     EXPECT_TRUE(dw == reference) << threads << " threads";
   }
+}
+
+// Unit values are dropped (the pattern path), with the same bits as multiplying by them; any
+// other value keeps them all.
+TEST(Spmm, DropUnitValuesKeepsTheProductsBits) {
+  auto ones = random_rows_csr(300, 200, 8, false, 31);
+  ones.values.assign(static_cast<std::size_t>(ones.nnz()), 1.0f);
+  const Matrix x = testing::random_matrix(200, 32, 32);
+  Matrix with_values(300, 32);
+  spmm_rows(ones, x, with_values, 0, 300);
+  ASSERT_TRUE(drop_unit_values(ones));
+  EXPECT_FALSE(ones.has_values());
+  Matrix pattern(300, 32);
+  spmm_rows(ones, x, pattern, 0, 300);
+  EXPECT_TRUE(pattern == with_values);
+  EXPECT_FALSE(drop_unit_values(ones));  // nothing left to drop
+
+  auto mixed = random_rows_csr(300, 200, 8, false, 33);
+  mixed.values.assign(static_cast<std::size_t>(mixed.nnz()), 1.0f);
+  mixed.values[17] = 2.0f;
+  EXPECT_FALSE(drop_unit_values(mixed));
+  EXPECT_EQ(mixed.values.size(), static_cast<std::size_t>(mixed.nnz()));
 }
 
 TEST(Spmm, RejectsMismatchedShapes) {
