@@ -33,8 +33,9 @@ inline NodePair negative_pair(std::uint64_t epoch_key, NodePair positive, int dr
           static_cast<GlobalId>(bounded(mix64(key ^ 1), n))};
 }
 
-// VGAE's ε: noise [n, latent] standard normal, row i keyed by canonical_ids[i] (Box-Muller on
-// two counter-based uniforms per entry).
+// VGAE's ε: noise [n, latent] (sized by the caller) standard normal, entry (i, d) keyed by
+// (seed, epoch, canonical_ids[i], d): Box–Muller in float on two 24-bit counter-based uniforms
+// per entry.
 void fill_vgae_noise(std::uint64_t seed, std::int64_t epoch,
                      std::span<const GlobalId> canonical_ids, Matrix& noise);
 

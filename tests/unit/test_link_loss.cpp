@@ -154,7 +154,8 @@ TEST(LinkLoss, GaussianKlMatchesTheReferenceFormula) {
   }
   Matrix dmu = Matrix::Zero(30, 4);
   Matrix dlogstd = Matrix::Zero(30, 4);
-  EXPECT_NEAR(gaussian_kl(mu, logstd, 1.0, dmu, dlogstd), expected, 1e-9 * std::abs(expected));
+  // σ² comes from a vectorised exp in float (each term then in double): float accuracy.
+  EXPECT_NEAR(gaussian_kl(mu, logstd, 1.0, dmu, dlogstd), expected, 1e-7 * std::abs(expected));
   EXPECT_TRUE(dmu.isApprox(mu));
   EXPECT_TRUE(dlogstd.isApprox(Matrix((2 * logstd.array()).exp() - 1)));
 }
