@@ -31,8 +31,8 @@ void Adam::step(std::span<float> params, std::span<const float> grads) {
   const auto one_minus_b2 = static_cast<float>(1.0 - b2);
   const std::size_t n = params.size();
   // About 8 multiply-adds' worth per entry (a square root and a division among them).
-#pragma omp parallel for schedule( \
-    static) if (worth_parallel_work(static_cast <std::int64_t>(n) * 8))
+  const bool parallel = worth_parallel_work(static_cast<std::int64_t>(n) * 8);
+#pragma omp parallel for schedule(static) if (parallel)
   for (std::size_t i = 0; i < n; ++i) {
     const float g = grads[i];
     m_[i] = fb1 * m_[i] + one_minus_b1 * g;

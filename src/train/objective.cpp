@@ -64,7 +64,7 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   GlobalId* const first_ids = fetched_ids_.data() + n_pos;
   GlobalId* const second_ids = first_ids + n_neg;
   const GlobalId* const to_ordered = meta_.canonical_to_ordered.data();
-#pragma omp parallel if (worth_parallel_work(static_cast <std::int64_t>(n_neg) * kDrawWork))
+#pragma omp parallel if (worth_parallel_work(static_cast<std::int64_t>(n_neg) * kDrawWork))
   {
     // Each thread draws the negatives of its own range of positives, then maps those same ids:
     // nothing it reads ahead is being rewritten by another thread, and nothing crosses cores.
