@@ -123,8 +123,10 @@ void transpose_times_fixed(const float* a, const float* c, Eigen::Index begin, E
 }
 
 // out.topRows(rows) = a.topRows(rows) · b over fixed blocks (threads when worth it), with the
-// fixed-width kernel when the widths allow.
-void block_rows_times(const Matrix& a, const Matrix& b, Eigen::Index rows, Matrix& out) {
+// fixed-width kernel when the widths allow. b: a matrix or a transposed one (an Eigen expression,
+// so no temporary is allocated).
+template <class B>
+void block_rows_times(const Matrix& a, const B& b, Eigen::Index rows, Matrix& out) {
   const Eigen::Index blocks = block_count(rows);
   const bool parallel = parallel_blocks(blocks, rows, b.rows(), b.cols());
   const bool fixed = with_fixed_widths(b.rows(), b.cols(), [&]<int Inner, int Outer>() {
@@ -160,9 +162,8 @@ void rows_times_transposed(const Matrix& a, const Matrix& b, Eigen::Index rows, 
   check_rows(a, rows, "A");
   if (a.cols() != b.cols()) throw std::invalid_argument("rows_times_transposed: shapes differ");
   out.resize(rows, b.rows());
-  // bᵀ is a few kilobytes: transposing it once lets the row kernel read it row by row.
-  const Matrix b_transposed = b.transpose();
-  block_rows_times(a, b_transposed, rows, out);
+  // The fixed-width kernel copies bᵀ (a few kilobytes) to the stack and reads it row by row.
+  block_rows_times(a, b.transpose(), rows, out);
 }
 
 void transpose_times(const Matrix& a, const Matrix& c, Eigen::Index rows, float* out) {

@@ -64,7 +64,7 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   GlobalId* const first_ids = fetched_ids_.data() + n_pos;
   GlobalId* const second_ids = first_ids + n_neg;
   const GlobalId* const to_ordered = meta_.canonical_to_ordered.data();
-#pragma omp parallel if (worth_parallel_work(static_cast<std::int64_t>(n_neg) * kDrawWork))
+#pragma omp parallel if (worth_parallel_work(static_cast <std::int64_t>(n_neg) * kDrawWork))
   {
     // Each thread draws the negatives of its own range of positives, then maps those same ids:
     // nothing it reads ahead is being rewritten by another thread, and nothing crosses cores.
@@ -89,13 +89,22 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   phase_clock().enter(Phase::kRowFetch);
   Stopwatch comm;
   fetch_.plan(fetched_ids_, fetched_slots_);
-  table_.resize(n_owned + fetch_.n_remote(), latent);
+  // The table holds the owned rows, then the fetched ones; how many are fetched changes every
+  // epoch. It only grows (with headroom), since an Eigen resize to another size reallocates,
+  // and on a large graph that meant tens of megabytes allocated, faulted in and freed per epoch.
+  // Rows past n_owned + n_remote are never read.
+  const Eigen::Index rows_used = n_owned + fetch_.n_remote();
+  if (table_.rows() < rows_used || table_.cols() != latent) {
+    const Eigen::Index rows = rows_used + rows_used / 8;
+    table_.resize(rows, latent);
+    dtable_.resize(rows, latent);
+  }
   table_.topRows(n_owned) = z;
   fetch_.fetch(z.data(), static_cast<int>(latent), table_.data() + n_owned * latent);
   comm_seconds_ += comm.seconds();
 
   phase_clock().enter(Phase::kLoss);
-  dtable_.setZero(table_.rows(), latent);
+  dtable_.topRows(rows_used).setZero();
   const double positives_total = static_cast<double>(meta_.num_train_edges);
   const double negatives_total = positives_total * static_cast<double>(k);
   const std::span<const std::int64_t> slots(fetched_slots_);
