@@ -41,19 +41,34 @@ def run(args, train_args, out):
         return json.load(f)
 
 
-def predicted_halo_bytes(train_args, summary):
-    """Per rank, the halo bytes per epoch `distgae info` predicts from the partition (only when
-    the run read a dataset directory; None otherwise)."""
+def partition_info(train_args, summary):
+    """`distgae info`'s figures per part (only when the run read a dataset directory; None
+    otherwise): the halo bytes per epoch it predicts, and the part's sizes."""
     if "--data" not in train_args:
         return None
     data = train_args[train_args.index("--data") + 1]
     command = [BIN, "info", data, "--json", "--model", summary["model"], "--hidden",
                str(summary["hidden"]), "--latent", str(summary["latent"])]
     info = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-    return [part["halo_bytes_per_epoch"] for part in info["per_part"]]
+    return info["per_part"]
 
 
-def figures(summary, predicted=None):
+def memory_constant(summary, part, peak):
+    """The memory model peak ≈ c · ((N/P + halo) · f + E/P), and its constant c in bytes: f is a
+    node row's activation width (hidden + heads · latent), E/P the part's adjacency entries plus
+    its training pairs (positives and negatives). Feature nonzeros and fixed costs (MPI, the
+    binary) fall into c."""
+    heads = 2 if summary["model"] == "vgae" else 1
+    width = summary["hidden"] + heads * summary["latent"]
+    rows = part["owned"] + part["halo"]
+    edges = part["local_edges"] + part["train_edges"] * (1 + summary["negatives"])
+    units = rows * width + edges
+    return {"rows": rows, "width": width, "edges": edges, "units": units,
+            "bytes_per_unit": peak / units}
+
+
+def figures(summary, parts=None):
+    predicted = [part["halo_bytes_per_epoch"] for part in parts] if parts else None
     profile = summary["profile"]
     ranks = []
     for rank, (figs, peak) in enumerate(zip(profile["per_rank"],
@@ -62,7 +77,9 @@ def figures(summary, predicted=None):
                       "evaluation_s": figs["evaluation_s"], "bytes_sent": figs["bytes_sent"],
                       "halo_bytes_sent": figs["halo_bytes_sent"],
                       "halo_bytes_predicted": predicted[rank] if predicted else None,
-                      "peak_rss_bytes": peak})
+                      "peak_rss_bytes": peak,
+                      "memory_model": memory_constant(summary, parts[rank], peak)
+                      if parts else None})
     keys = ["nodes", "train_edges", "feature_dim", "model", "decoder", "ranks", "threads",
             "epochs", "hidden", "latent", "negatives"]
     return {**{k: summary[k] for k in keys}, "warmup_epochs": profile["warmup_epochs"],
@@ -98,6 +115,13 @@ def print_table(result):
               f" | {'equal' if same else 'DIFFERENT'} |")
     print("| peak memory (MiB) | " + " | ".join(f"{r['peak_rss_bytes'] / 2**20:.0f}"
                                                 for r in ranks) + " | |")
+    if ranks[0]["memory_model"] is not None:
+        print("| memory units (N/P + halo) · f + E/P | " +
+              " | ".join(f"{r['memory_model']['rows']:,} · {r['memory_model']['width']} + "
+                         f"{r['memory_model']['edges']:,}" for r in ranks) + " | |")
+        print("| **bytes per unit** (peak / units) | " +
+              " | ".join(f"**{r['memory_model']['bytes_per_unit']:.1f}**" for r in ranks) +
+              " | |")
 
 
 def main():
@@ -121,7 +145,7 @@ def main():
     else:
         with tempfile.TemporaryDirectory() as tmp:
             summary = run(args, train_args or CORA, os.path.join(tmp, "run"))
-    result = figures(summary, predicted_halo_bytes(train_args, summary))
+    result = figures(summary, partition_info(train_args, summary))
     print_table(result)
     if args.json:
         with open(args.json, "w") as f:
