@@ -31,6 +31,7 @@
 #include "core/timer.hpp"
 #include "io/dataset.hpp"
 #include "model/dense.hpp"
+#include "model/dense_products.hpp"
 #include "model/normalized_adjacency.hpp"
 #include "model/spmm.hpp"
 #include "partition/partition_pipeline.hpp"
@@ -144,7 +145,8 @@ Figure bench_layer1(const Csr<std::int32_t, float>& features, int width, const O
   return spmm_figure("X·W0 (sparse_times_dense)", features, width, llc_bytes, time);
 }
 
-// Layer 2's dense products in the encoder's forms: T = H·W, dW = Hᵀ·dT, dH = dT·Wᵀ.
+// Layer 2's dense products as the encoder computes them (model/dense_products.hpp: fixed row
+// blocks, fixed-width kernels): T = H·W, dW = Hᵀ·dT, dH = dT·Wᵀ.
 std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Options& options) {
   const Matrix h = random_rows(n, w_in), dt = random_rows(n, w_out);
   const Matrix w = random_rows(w_in, w_out);
@@ -156,11 +158,13 @@ std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Optio
   };
   std::vector<Figure> out;
   out.push_back(figure("H·W (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_in, w_in, w_out),
-                       time_repeats(options.repeats, [&] { t.noalias() = h * w; })));
-  out.push_back(figure("Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
-                       time_repeats(options.repeats, [&] { dw.noalias() = h.transpose() * dt; })));
-  out.push_back(figure("dT·Wᵀ (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_out, w_out, w_in),
-                       time_repeats(options.repeats, [&] { dh.noalias() = dt * w.transpose(); })));
+                       time_repeats(options.repeats, [&] { rows_times(h, w, n, t); })));
+  out.push_back(
+      figure("Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+             time_repeats(options.repeats, [&] { transpose_times(h, dt, n, dw.data()); })));
+  out.push_back(
+      figure("dT·Wᵀ (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_out, w_out, w_in),
+             time_repeats(options.repeats, [&] { rows_times_transposed(dt, w, n, dh); })));
   return out;
 }
 
