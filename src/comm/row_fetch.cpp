@@ -44,6 +44,16 @@ void scale_layout(const std::vector<int>& counts, int width, std::vector<int>& s
   checked_int(offset, what);
 }
 
+// Throws, naming the first of `ids` outside [0, num_nodes), if there is one.
+void check_ids_in_range(std::span<const GlobalId> ids, GlobalId num_nodes) {
+  const auto bad = std::find_if(ids.begin(), ids.end(),
+                                [num_nodes](GlobalId id) { return id < 0 || id >= num_nodes; });
+  if (bad != ids.end()) {
+    throw std::out_of_range("RowFetch: node id " + std::to_string(*bad) + " is outside [0, " +
+                            std::to_string(num_nodes) + ")");
+  }
+}
+
 }  // namespace
 
 // The layout of the last plan. "fetch" is what this rank receives from each peer (its unique
@@ -109,12 +119,7 @@ struct RowFetch::State {
         mark(i, [](std::uint64_t& word, std::uint64_t bit) { word |= bit; });
       }
     }
-    if (out_of_range) {
-      const auto bad = std::find_if(ids.begin(), ids.end(),
-                                    [num_nodes](GlobalId id) { return id < 0 || id >= num_nodes; });
-      throw std::out_of_range("RowFetch: node id " + std::to_string(*bad) + " is outside [0, " +
-                              std::to_string(num_nodes) + ")");
-    }
+    if (out_of_range) check_ids_in_range(ids, num_nodes);
     for (GlobalId id = first; id < end;) {  // clear the owned range, a word at a time
       const auto w = static_cast<std::size_t>(id >> 6);
       const GlobalId word_end = std::min<GlobalId>(end, (id | 63) + 1);
@@ -207,20 +212,12 @@ void RowFetch::plan(std::span<const GlobalId> ids, std::vector<std::int64_t>& sl
   const GlobalId first = part_offsets_[rank_];
   const GlobalId end = part_offsets_[rank_ + 1];
   State& s = *state_;
-  const auto n_ids = static_cast<std::int64_t>(ids.size());
   slots.resize(ids.size());
   if (first == 0 && end == part_offsets_.back()) {
     // This rank owns every node (one rank): a slot is the id itself, and nothing is fetched.
     // Ids are still validated before the collective below.
-    const GlobalId num_nodes = end;
-    for (std::int64_t i = 0; i < n_ids; ++i) {
-      const GlobalId id = ids[static_cast<std::size_t>(i)];
-      if (static_cast<std::uint64_t>(id) >= static_cast<std::uint64_t>(num_nodes)) {
-        throw std::out_of_range("RowFetch: node id " + std::to_string(id) + " is outside [0, " +
-                                std::to_string(num_nodes) + ")");
-      }
-      slots[static_cast<std::size_t>(i)] = id;
-    }
+    check_ids_in_range(ids, end);
+    std::copy(ids.begin(), ids.end(), slots.begin());
     s.remote_ids.clear();
   } else {
     // Validates before any collective, so a bad id on every rank throws everywhere, not a hang.
