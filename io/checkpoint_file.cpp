@@ -19,26 +19,28 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kCheckpointKind = "distgae-checkpoint";
-constexpr const char* kNodeDatasets[] = {"node_rows", "node_adam_m", "node_adam_v"};
 
 bool has_root_attribute(const H5File& file, const std::string& name) {
   return H5Aexists_by_name(file.id(), "/", name.c_str(), H5P_DEFAULT) > 0;
 }
 
 // A writer passing inconsistent arrays is a bug, not bad input: refuse before creating anything.
-void check_state_for_writing(const std::string& path, const CheckpointState& state) {
+// `whole`: a featureless state must hold all its node rows (else it may hold none).
+void check_state_for_writing(const std::string& path, const CheckpointState& state, bool whole) {
   const std::size_t n = state.parameters.size();
   if (state.adam_m.size() != n || state.adam_v.size() != n) {
     throw std::invalid_argument(at_file(path, "Adam moments do not match the parameters"));
   }
-  const bool featureless = !state.node_rows.empty();
-  const std::size_t rows = featureless ? static_cast<std::size_t>(state.num_nodes) *
-                                             static_cast<std::size_t>(state.hidden)
-                                       : 0;
-  if (state.node_rows.size() != rows || state.node_adam_m.size() != rows ||
-      state.node_adam_v.size() != rows) {
+  const std::size_t all_rows =
+      static_cast<std::size_t>(state.num_nodes) * static_cast<std::size_t>(state.hidden);
+  const std::size_t values = state.node_rows.size();
+  const bool consistent =
+      state.node_adam_m.size() == values && state.node_adam_v.size() == values &&
+      (state.featureless ? values == all_rows || (!whole && values == 0) : values == 0);
+  if (!consistent) {
     throw std::invalid_argument(
-        at_file(path, "node rows and their moments must all be empty or num_nodes × hidden"));
+        at_file(path, "node rows and their moments must all be empty or num_nodes × hidden" +
+                          std::string(whole ? " (all of them in a whole file)" : "")));
   }
 }
 
@@ -59,19 +61,20 @@ void write_attributes(H5File& file, const CheckpointState& state) {
   file.write_attribute("/", "metrics_jsonl", state.metrics_jsonl);
 }
 
-// Writes the whole file and closes it (the H5File's scope), so the caller can fsync it.
+// Writes the file and closes it (the H5File's scope), so the caller can fsync it.
 void write_file(const std::string& path, const CheckpointState& state) {
   H5File file(path, H5File::Mode::kCreate);
   write_attributes(file, state);
   file.write("parameters", state.parameters);
   file.write("adam_m", state.adam_m);
   file.write("adam_v", state.adam_v);
-  if (!state.node_rows.empty()) {
-    const std::vector<hsize_t> dims = {static_cast<hsize_t>(state.num_nodes),
-                                       static_cast<hsize_t>(state.hidden)};
-    file.write("node_rows", state.node_rows, dims);
-    file.write("node_adam_m", state.node_adam_m, dims);
-    file.write("node_adam_v", state.node_adam_v, dims);
+  if (state.featureless) {
+    const auto hidden = static_cast<hsize_t>(state.hidden);
+    const std::vector<float>* arrays[] = {&state.node_rows, &state.node_adam_m, &state.node_adam_v};
+    for (std::size_t i = 0; i < std::size(kCheckpointNodeArrays); ++i) {
+      file.create_rows(kCheckpointNodeArrays[i], static_cast<hsize_t>(state.num_nodes), hidden);
+      file.write_rows(kCheckpointNodeArrays[i], 0, *arrays[i], hidden);
+    }
   }
   file.flush();
 }
@@ -140,9 +143,10 @@ CheckpointSummary read_summary(const H5File& file) {
   }
   summary.num_parameters = static_cast<std::int64_t>(parameters[0]);
   summary.featureless = file.exists("node_rows");
+  summary.state.featureless = summary.featureless;
   const std::vector<hsize_t> rows = {static_cast<hsize_t>(state.num_nodes),
                                      static_cast<hsize_t>(state.hidden)};
-  for (const char* dataset : kNodeDatasets) {
+  for (const char* dataset : kCheckpointNodeArrays) {
     if (file.exists(dataset) != summary.featureless) {
       throw InputError(at_file(
           file.path(),
@@ -155,6 +159,16 @@ CheckpointSummary read_summary(const H5File& file) {
     }
   }
   return summary;
+}
+
+// The attributes and replicated arrays, all shapes checked; node arrays not read.
+CheckpointState read_replicated(const H5File& file) {
+  const CheckpointSummary summary = read_summary(file);
+  CheckpointState state = summary.state;
+  state.parameters = file.read<float>("parameters");
+  state.adam_m = file.read<float>("adam_m");
+  state.adam_v = file.read<float>("adam_v");
+  return state;
 }
 
 // "ckpt-<digits>.h5" → the epoch; -1 for any other name (".tmp" files included).
@@ -179,18 +193,27 @@ std::string checkpoint_name(std::int64_t epoch) {
 }
 
 void write_checkpoint(const std::string& path, const CheckpointState& state) {
-  check_state_for_writing(path, state);
+  check_state_for_writing(path, state, true);
   const std::string temporary = path + ".tmp";
   try {
     write_file(temporary, state);
-    fsync_path(temporary);
-    fs::rename(temporary, path);
+    commit_checkpoint_file(temporary, path);
   } catch (...) {
     // Leave no partial file behind; list_checkpoints ignores .tmp anyway.
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw;
   }
+}
+
+void create_checkpoint_file(const std::string& temporary, const CheckpointState& state) {
+  check_state_for_writing(temporary, state, false);
+  write_file(temporary, state);
+}
+
+void commit_checkpoint_file(const std::string& temporary, const std::string& path) {
+  fsync_path(temporary);
+  fs::rename(temporary, path);
   // The rename is durable only once the directory entry is.
   const fs::path directory = fs::path(path).parent_path();
   fsync_path(directory.empty() ? fs::path(".") : directory);
@@ -198,16 +221,27 @@ void write_checkpoint(const std::string& path, const CheckpointState& state) {
 
 CheckpointState read_checkpoint(const std::string& path) {
   const H5File file = open_checkpoint(path);
-  CheckpointState state = read_summary(file).state;
-  state.parameters = file.read<float>("parameters");
-  state.adam_m = file.read<float>("adam_m");
-  state.adam_v = file.read<float>("adam_v");
-  if (file.exists("node_rows")) {
-    state.node_rows = file.read<float>("node_rows");
-    state.node_adam_m = file.read<float>("node_adam_m");
-    state.node_adam_v = file.read<float>("node_adam_v");
+  CheckpointState state = read_replicated(file);
+  if (state.featureless) {
+    const auto rows = static_cast<hsize_t>(state.num_nodes);
+    state.node_rows = file.read_rows("node_rows", 0, rows);
+    state.node_adam_m = file.read_rows("node_adam_m", 0, rows);
+    state.node_adam_v = file.read_rows("node_adam_v", 0, rows);
   }
   return state;
+}
+
+CheckpointState read_checkpoint_replicated(const std::string& path) {
+  return read_replicated(open_checkpoint(path));
+}
+
+std::vector<float> read_checkpoint_node_rows(const std::string& path, const std::string& array,
+                                             std::int64_t first_row, std::int64_t count) {
+  const H5File file = open_checkpoint(path);
+  if (first_row < 0 || count < 0) {
+    throw std::invalid_argument(at_file(path, "negative node rows requested"));
+  }
+  return file.read_rows(array, static_cast<hsize_t>(first_row), static_cast<hsize_t>(count));
 }
 
 CheckpointSummary read_checkpoint_summary(const std::string& path) {

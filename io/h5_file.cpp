@@ -104,6 +104,83 @@ void H5File::write_raw(const std::string& dataset, hid_t type, const void* data,
   }
 }
 
+void H5File::create_rows(const std::string& dataset, hsize_t num_rows, hsize_t width) {
+  const hsize_t dims[2] = {num_rows, width};
+  H5Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+  H5Handle link_props(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(link_props.get(), 1);
+  H5Handle create_props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_layout(create_props.get(), H5D_CONTIGUOUS);
+  H5Pset_alloc_time(create_props.get(), H5D_ALLOC_TIME_EARLY);
+  H5Handle set(H5Dcreate2(file_.get(), dataset.c_str(), H5T_IEEE_F32LE, space.get(),
+                          link_props.get(), create_props.get(), H5P_DEFAULT),
+               H5Dclose);
+  if (!set.valid()) fail_write("cannot create dataset '" + dataset + "'");
+}
+
+namespace {
+
+// Selects rows [first_row, first_row + count) of the 2-D dataset `set` (of `width` columns
+// unless width is 0); `fail` reports what is wrong.
+template <class Fail>
+void select_rows(hid_t set, hsize_t first_row, hsize_t count, hsize_t width,
+                 const std::string& dataset, H5Handle& file_space, H5Handle& memory_space,
+                 Fail fail) {
+  file_space = H5Handle(H5Dget_space(set), H5Sclose);
+  hsize_t dims[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(file_space.get()) != 2 ||
+      H5Sget_simple_extent_dims(file_space.get(), dims, nullptr) < 0 ||
+      (width != 0 && dims[1] != width)) {
+    fail("dataset '" + dataset + "' is not a 2-D array of the expected width");
+  }
+  if (first_row + count > dims[0]) {
+    fail("dataset '" + dataset + "' has " + std::to_string(dims[0]) + " rows, fewer than " +
+         std::to_string(first_row + count));
+  }
+  const hsize_t start[2] = {first_row, 0};
+  const hsize_t block[2] = {count, dims[1]};
+  memory_space = H5Handle(H5Screate_simple(2, block, nullptr), H5Sclose);
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, block, nullptr) < 0) {
+    fail("cannot select rows of dataset '" + dataset + "'");
+  }
+}
+
+}  // namespace
+
+void H5File::write_rows(const std::string& dataset, hsize_t first_row, std::span<const float> rows,
+                        hsize_t width) {
+  if (width == 0 || rows.size() % width != 0) {
+    fail_write("dataset '" + dataset + "': rows are not whole rows");
+  }
+  if (rows.empty()) return;
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!set.valid()) fail_write("dataset '" + dataset + "' is missing");
+  H5Handle file_space, memory_space;
+  select_rows(set.get(), first_row, rows.size() / width, width, dataset, file_space, memory_space,
+              [&](const std::string& what) { fail_write(what); });
+  if (H5Dwrite(set.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(), H5P_DEFAULT,
+               rows.data()) < 0) {
+    fail_write("cannot write rows of dataset '" + dataset + "'");
+  }
+}
+
+std::vector<float> H5File::read_rows(const std::string& dataset, hsize_t first_row,
+                                     hsize_t count) const {
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");
+  H5Handle file_space, memory_space;
+  select_rows(set.get(), first_row, count, 0, dataset, file_space, memory_space,
+              [&](const std::string& what) { fail_read(what); });
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(file_space.get(), dims, nullptr);
+  std::vector<float> rows(static_cast<std::size_t>(count * dims[1]));
+  if (!rows.empty() && H5Dread(set.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(),
+                               H5P_DEFAULT, rows.data()) < 0) {
+    fail_read("cannot read rows of dataset '" + dataset + "' (damaged file or wrong type)");
+  }
+  return rows;
+}
+
 void H5File::read_raw(const std::string& dataset, hid_t type, void* data, std::size_t count) const {
   H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");

@@ -87,6 +87,15 @@ class H5File {
     write(dataset, std::span<const T>(values), std::move(dims));
   }
 
+  // Creates a [num_rows, width] float32 dataset, contiguous and with its space allocated now,
+  // so that other processes can later fill its rows in parallel (comm/collective_h5.hpp).
+  void create_rows(const std::string& dataset, hsize_t num_rows, hsize_t width);
+  // Rows [first_row, first_row + rows.size() / width) of a [*, width] float32 dataset.
+  void write_rows(const std::string& dataset, hsize_t first_row, std::span<const float> rows,
+                  hsize_t width);
+  // Reads rows [first_row, first_row + count) of a 2-D dataset as float; the rows must exist.
+  std::vector<float> read_rows(const std::string& dataset, hsize_t first_row, hsize_t count) const;
+
   // Reads a whole dataset, converted to T. `expected_rank` (when > 0) is checked.
   template <class T>
   std::vector<T> read(const std::string& dataset, int expected_rank = 0) const {

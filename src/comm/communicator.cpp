@@ -55,6 +55,39 @@ std::vector<T> gather_to_root(MPI_Comm comm, std::span<const T> values, MPI_Data
   return result;
 }
 
+// Row counts (int64) as MPI's int counts and displacements, refusing what does not fit.
+void int_layout(std::span<const std::int64_t> rows, std::vector<int>& counts,
+                std::vector<int>& displacements) {
+  counts.resize(rows.size());
+  displacements.resize(rows.size());
+  std::int64_t total = 0;
+  for (std::size_t q = 0; q < rows.size(); ++q) {
+    if (rows[q] < 0 || total > std::numeric_limits<int>::max() ||
+        rows[q] > std::numeric_limits<int>::max()) {
+      throw std::length_error("exchange of more than 2^31 rows from or to one rank");
+    }
+    counts[q] = static_cast<int>(rows[q]);
+    displacements[q] = static_cast<int>(total);
+    total += rows[q];
+  }
+}
+
+// A committed MPI datatype, freed on scope exit.
+class RowType {
+ public:
+  explicit RowType(int width) {
+    mpi_check(MPI_Type_contiguous(width, MPI_FLOAT, &type_), "MPI_Type_contiguous");
+    mpi_check(MPI_Type_commit(&type_), "MPI_Type_commit");
+  }
+  RowType(const RowType&) = delete;
+  RowType& operator=(const RowType&) = delete;
+  ~RowType() { MPI_Type_free(&type_); }
+  MPI_Datatype get() const { return type_; }
+
+ private:
+  MPI_Datatype type_ = MPI_DATATYPE_NULL;
+};
+
 }  // namespace
 
 Communicator Communicator::world() {
@@ -122,6 +155,35 @@ void Communicator::allgatherv(std::span<const float> values, std::vector<float>&
       MPI_Allgatherv(values.data(), static_cast<int>(values.size()), MPI_FLOAT, out.data(),
                      layout.counts.data(), layout.displacements.data(), MPI_FLOAT, to_mpi(*this)),
       "MPI_Allgatherv");
+}
+
+std::vector<float> Communicator::alltoallv_rows(std::span<const float> send,
+                                                std::span<const std::int64_t> send_rows, int width,
+                                                std::vector<std::int64_t>& recv_rows) const {
+  if (width <= 0 || send_rows.size() != static_cast<std::size_t>(size_)) {
+    throw std::invalid_argument("alltoallv_rows: one count per rank and a positive width");
+  }
+  std::int64_t sent = 0;
+  for (std::int64_t rows : send_rows) sent += rows;
+  if (static_cast<std::size_t>(sent) * static_cast<std::size_t>(width) != send.size()) {
+    throw std::invalid_argument("alltoallv_rows: the counts do not add up to the rows sent");
+  }
+  recv_rows.assign(send_rows.size(), 0);
+  mpi_check(MPI_Alltoall(send_rows.data(), 1, MPI_INT64_T, recv_rows.data(), 1, MPI_INT64_T,
+                         to_mpi(*this)),
+            "MPI_Alltoall");
+  std::vector<int> send_counts, send_displacements, recv_counts, recv_displacements;
+  int_layout(send_rows, send_counts, send_displacements);
+  int_layout(recv_rows, recv_counts, recv_displacements);
+  std::int64_t received = 0;
+  for (std::int64_t rows : recv_rows) received += rows;
+  std::vector<float> recv(static_cast<std::size_t>(received) * static_cast<std::size_t>(width));
+  const RowType row(width);
+  mpi_check(MPI_Alltoallv(send.data(), send_counts.data(), send_displacements.data(), row.get(),
+                          recv.data(), recv_counts.data(), recv_displacements.data(), row.get(),
+                          to_mpi(*this)),
+            "MPI_Alltoallv");
+  return recv;
 }
 
 std::vector<double> Communicator::gatherv(std::span<const double> values, int root) const {

@@ -40,6 +40,13 @@ class Communicator {
   std::vector<double> gatherv(std::span<const double> values, int root = 0) const;
   std::vector<float> gatherv(std::span<const float> values, int root = 0) const;
   std::vector<std::uint8_t> gatherv(std::span<const std::uint8_t> values, int root = 0) const;
+  // Personalised exchange of rows `width` floats wide: `send` holds send_rows[q] rows for each
+  // rank q in rank order. Returns the rows every rank sent here, grouped by source in rank
+  // order, and sets recv_rows[q] to the number rank q sent. Counts are in rows, so one pair of
+  // ranks may exchange up to 2^31 rows.
+  std::vector<float> alltoallv_rows(std::span<const float> send,
+                                    std::span<const std::int64_t> send_rows, int width,
+                                    std::vector<std::int64_t>& recv_rows) const;
 
  private:
   Communicator(Scope scope, int rank, int size) : scope_(scope), rank_(rank), size_(size) {}

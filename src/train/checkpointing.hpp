@@ -25,12 +25,15 @@ class CheckpointPolicy {
   // A checkpoint is due after `epoch` (every --checkpoint-every epochs).
   bool due(std::int64_t epoch) const;
 
-  // Collective. Writes the checkpoint of the trainer's state after `epoch` (rank 0 writes),
-  // then prunes all but the newest --keep; an older one goes only once the new one is complete.
+  // Collective. Writes the checkpoint of the trainer's state after `epoch`, then prunes all but
+  // the newest --keep; an older one goes only once the new one is complete. Rank 0 writes the
+  // replicated part and its metrics_jsonl; featureless rows are written by every rank, its own
+  // block of each array in turn, through parallel HDF5.
   void save(const Trainer& trainer, std::int64_t epoch, const std::string& metrics_jsonl);
 
-  // Every rank reads the newest readable checkpoint (all see the same files); a damaged one is
-  // skipped with a warning naming it. Empty when there is none.
+  // Collective. The newest checkpoint that every rank can read (all see the same files), less
+  // its node rows (Trainer::restore reads each rank's block of them); a damaged one is skipped
+  // with a warning naming it. Empty when there is none.
   std::optional<FoundCheckpoint> load_newest() const;
 
   const std::string& directory() const { return directory_; }

@@ -70,7 +70,12 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
     node_row_gradients_.setZero(node_rows_.rows(), node_rows_.cols());
     node_row_optimizer_ = std::make_unique<Adam>(static_cast<std::size_t>(node_rows_.size()),
                                                  AdamSettings{config.learning_rate});
+    node_row_blocks_ = std::make_unique<CanonicalBlockExchange>(meta, owned, world_);
   }
+}
+
+RowBlock Trainer::node_row_block() const {
+  return node_row_blocks_ ? node_row_blocks_->block() : RowBlock{};
 }
 
 Trainer::~Trainer() = default;
@@ -200,27 +205,18 @@ CheckpointState Trainer::checkpoint_state(std::int64_t epoch) const {
   state.adam_m.assign(m.begin(), m.end());
   state.adam_v.assign(v.begin(), v.end());
   state.adam_steps = parameter_optimizer_.steps();
-  if (node_row_optimizer_) {
-    // Rows arrive in rank order = partition order; the file keeps canonical order, which any
-    // number of ranks can read back.
-    const auto hidden = static_cast<std::size_t>(config_.hidden);
-    auto to_canonical = [&](std::span<const float> owned) {
-      const std::vector<float> ordered = world_.gatherv(owned);
-      std::vector<float> canonical(ordered.size());
-      for (std::size_t c = 0; c < static_cast<std::size_t>(meta_.num_nodes) && !ordered.empty();
-           ++c) {
-        const auto o = static_cast<std::size_t>(meta_.canonical_to_ordered[c]);
-        std::copy_n(ordered.begin() + static_cast<std::ptrdiff_t>(o * hidden), hidden,
-                    canonical.begin() + static_cast<std::ptrdiff_t>(c * hidden));
-      }
-      return canonical;
-    };
-    state.node_rows =
-        to_canonical({node_rows_.data(), static_cast<std::size_t>(node_rows_.size())});
-    state.node_adam_m = to_canonical(node_row_optimizer_->first_moment());
-    state.node_adam_v = to_canonical(node_row_optimizer_->second_moment());
-  }
+  state.featureless = node_row_blocks_ != nullptr;
   return state;
+}
+
+std::vector<float> Trainer::checkpoint_node_rows(int array) const {
+  if (!node_row_blocks_) throw std::logic_error("Trainer: no node rows in a model with features");
+  const std::span<const float> owned =
+      array == 0
+          ? std::span<const float>(node_rows_.data(), static_cast<std::size_t>(node_rows_.size()))
+      : array == 1 ? node_row_optimizer_->first_moment()
+                   : node_row_optimizer_->second_moment();
+  return node_row_blocks_->to_block(owned, config_.hidden);
 }
 
 void Trainer::restore(const CheckpointState& state, const std::string& source) {
@@ -249,20 +245,32 @@ void Trainer::restore(const CheckpointState& state, const std::string& source) {
   }
   parameters_ = state.parameters;
   parameter_optimizer_.restore(state.adam_m, state.adam_v, state.adam_steps);
-  if (node_row_optimizer_) {
-    const auto hidden = static_cast<std::size_t>(config_.hidden);
-    auto owned_rows = [&](const std::vector<float>& canonical, float* out) {
-      for (std::int64_t i = 0; i < part_.n_owned; ++i) {
-        const auto c = static_cast<std::size_t>(part_.canonical_id[static_cast<std::size_t>(i)]);
-        std::copy_n(canonical.begin() + static_cast<std::ptrdiff_t>(c * hidden), hidden,
-                    out + static_cast<std::size_t>(i) * hidden);
+  if (node_row_blocks_) {
+    if (!state.featureless) throw InputError(at_file(source, "checkpoint has no node rows"));
+    // One array at a time: a rank holds its block of one array and its own rows, never all N.
+    const RowBlock block = node_row_blocks_->block();
+    // Every rank learns whether every rank read its block before any starts the exchange.
+    const auto read_block = [&](int array) {
+      std::vector<float> rows;
+      std::string failure;
+      try {
+        rows = read_checkpoint_node_rows(source, kCheckpointNodeArrays[array], block.first,
+                                         block.count);
+      } catch (const InputError& error) {
+        failure = error.what();
       }
+      if (world_.allreduce_max(failure.empty() ? 0 : 1) != 0) {
+        throw InputError(failure.empty() ? at_file(source, "node rows unreadable on another rank")
+                                         : failure);
+      }
+      return rows;
     };
-    owned_rows(state.node_rows, node_rows_.data());
+    node_row_blocks_->from_block(read_block(0), config_.hidden,
+                                 {node_rows_.data(), static_cast<std::size_t>(node_rows_.size())});
     std::vector<float> m(static_cast<std::size_t>(node_rows_.size()));
     std::vector<float> v(m.size());
-    owned_rows(state.node_adam_m, m.data());
-    owned_rows(state.node_adam_v, v.data());
+    node_row_blocks_->from_block(read_block(1), config_.hidden, m);
+    node_row_blocks_->from_block(read_block(2), config_.hidden, v);
     node_row_optimizer_->restore(m, v, state.adam_steps);
   }
 }

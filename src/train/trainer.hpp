@@ -18,6 +18,7 @@
 #include "model/adam.hpp"
 #include "model/encoder.hpp"
 #include "model/normalized_adjacency.hpp"
+#include "train/canonical_blocks.hpp"
 #include "train/evaluation.hpp"
 #include "train/objective.hpp"
 #include "train/training_config.hpp"
@@ -58,12 +59,20 @@ class Trainer {
   void train(std::int64_t first_epoch, const std::function<bool(const EpochRecord&)>& on_epoch);
   void train(const std::function<void(const EpochRecord&)>& on_epoch);
 
-  // Collective: the state after `epoch` epochs; complete on rank 0 (featureless rows gathered
-  // in canonical order), the replicated part only elsewhere.
+  // The state after `epoch` epochs, less the featureless rows (featureless says whether there
+  // are any: checkpoint_node_rows gives them, block by block).
   CheckpointState checkpoint_state(std::int64_t epoch) const;
-  // Restores weights, optimiser state and this rank's featureless rows. Throws InputError
-  // naming the first difference when the checkpoint is of another dataset or model.
+  // Collective, featureless only: this rank's block (node_row_block()) of the checkpoint's node
+  // array `array` (kCheckpointNodeArrays: rows, Adam m, Adam v), in canonical order.
+  std::vector<float> checkpoint_node_rows(int array) const;
+  // Restores weights and optimiser state from `state` (read_checkpoint_replicated(source)) and,
+  // when featureless, collectively, the node rows: each rank reads its block of each array from
+  // `source` and sends the rows to their owners. Throws InputError naming the first difference
+  // when the checkpoint is of another dataset or model.
   void restore(const CheckpointState& state, const std::string& source);
+  // The canonical node rows this rank writes to and reads from a checkpoint (empty when the
+  // model has features).
+  RowBlock node_row_block() const;
 
   // Collective: loss and gradients at the current weights for `epoch`'s draws, without
   // updating. Afterwards gradients() is the allreduced replicated gradient and
@@ -111,6 +120,7 @@ class Trainer {
   Matrix node_rows_, node_row_gradients_;
   Adam parameter_optimizer_;
   std::unique_ptr<Adam> node_row_optimizer_;
+  std::unique_ptr<CanonicalBlockExchange> node_row_blocks_;  // featureless only
   Matrix noise_, z_, dz_, dmu_, dlogstd_;
   double allreduce_seconds_ = 0.0;
 };

@@ -153,5 +153,72 @@ class Resume(unittest.TestCase):
         self.assertIn("--latent", proc.stderr)
 
 
+class FeaturelessResume(unittest.TestCase):
+    """Featureless runs keep a learnable row per node: every rank writes and reads only its
+    block of the checkpoint's [N, hidden] arrays (canonical order), through parallel HDF5."""
+    FEATURELESS = ["--model", "gae", "--seed", 3, "--eval-every", 0, "--checkpoint-every", 10]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = TempDir()
+        for parts in (1, 2, 4):
+            run("partition", "--graph", CORA_EDGES, "--features", "none", "--parts", parts,
+                "--seed", 5, "--out", cls.tmp(f"cora-{parts}"))
+        cls.straight = {}
+        for ranks in (1, 2, 4):
+            cls.straight[ranks] = cls.tmp(f"straight-{ranks}")
+            mpirun(ranks, "train", "--data", cls.tmp(f"cora-{ranks}"), *cls.FEATURELESS,
+                   "--epochs", 30, "--out", cls.straight[ranks])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @staticmethod
+    def node_arrays(out, epoch):
+        with h5py.File(os.path.join(out, "checkpoints", f"ckpt-{epoch:06}.h5")) as f:
+            return {name: f[name][:] for name in ("node_rows", "node_adam_m", "node_adam_v")}
+
+    def test_checkpoints_of_one_two_and_four_ranks_hold_the_same_rows(self):
+        # Each rank's rows land at their canonical place: a misplaced block would differ by the
+        # rows' whole size, where summation order moves them by float rounding only.
+        for epoch in (10, 30):
+            one = self.node_arrays(self.straight[1], epoch)
+            for ranks in (2, 4):
+                other = self.node_arrays(self.straight[ranks], epoch)
+                for name, rows in one.items():
+                    self.assertEqual(other[name].shape, (2708, 32))
+                    if name == "node_rows":  # Glorot-drawn: no written row is all zero
+                        self.assertTrue(np.all(np.any(other[name] != 0, axis=1)))
+                    error = np.linalg.norm(other[name] - rows) / np.linalg.norm(rows)
+                    self.assertLess(error, 1e-4, f"{name}, epoch {epoch}, {ranks} ranks")
+
+    def test_resume_on_the_same_ranks_is_bitwise_equal(self):
+        out = self.tmp("resumed-2")
+        mpirun(2, "train", "--data", self.tmp("cora-2"), *self.FEATURELESS, "--epochs", 20,
+               "--out", out)
+        mpirun(2, "train", "--data", self.tmp("cora-2"), *self.FEATURELESS, "--epochs", 30,
+               "--out", out, "--resume")
+        for name, rows in self.node_arrays(self.straight[2], 30).items():
+            np.testing.assert_array_equal(self.node_arrays(out, 30)[name], rows, name)
+        np.testing.assert_array_equal(test_metrics(out)[2], test_metrics(self.straight[2])[2])
+
+    def test_checkpoint_of_four_ranks_resumes_on_two_and_on_one(self):
+        for ranks in (2, 1):
+            out = self.tmp(f"four-then-{ranks}")
+            mpirun(4, "train", "--data", self.tmp("cora-4"), *self.FEATURELESS, "--epochs", 20,
+                   "--out", out)
+            proc = mpirun(ranks, "train", "--data", self.tmp(f"cora-{ranks}"), *self.FEATURELESS,
+                          "--epochs", 30, "--out", out, "--resume")
+            self.assertIn("written by 4 ranks", proc.stdout)
+            expected = self.node_arrays(self.straight[ranks], 30)["node_rows"]
+            rows = self.node_arrays(out, 30)["node_rows"]
+            self.assertLess(np.linalg.norm(rows - expected) / np.linalg.norm(expected), 1e-4)
+            auc_a, ap_a, _ = test_metrics(self.straight[ranks])
+            auc_b, ap_b, _ = test_metrics(out)
+            self.assertAlmostEqual(auc_a, auc_b, places=3)
+            self.assertAlmostEqual(ap_a, ap_b, places=3)
+
+
 if __name__ == "__main__":
     unittest.main()

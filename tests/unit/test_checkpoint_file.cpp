@@ -42,6 +42,7 @@ CheckpointState make_state(bool featureless) {
   state.adam_steps = 20;
   state.metrics_jsonl = "{\"epoch\":1,\"loss\":1.5}\n{\"epoch\":2,\"loss\":1.25}\n";
   if (featureless) {
+    state.featureless = true;
     state.node_rows = ramp(20, 10.0f);
     state.node_adam_m = ramp(20, 20.0f);
     state.node_adam_v = ramp(20, 30.0f);
@@ -58,6 +59,7 @@ void expect_equal(const CheckpointState& a, const CheckpointState& b) {
   EXPECT_EQ(a.input_dim, b.input_dim);
   EXPECT_EQ(a.num_nodes, b.num_nodes);
   EXPECT_EQ(a.graph_fingerprint, b.graph_fingerprint);
+  EXPECT_EQ(a.featureless, b.featureless);
   EXPECT_EQ(a.config_json, b.config_json);
   EXPECT_EQ(a.num_ranks, b.num_ranks);
   EXPECT_EQ(a.parameters, b.parameters);
@@ -220,6 +222,70 @@ TEST_F(CheckpointFile, ListIsNewestFirstAndSkipsTemporaryAndOtherFiles) {
 
 TEST_F(CheckpointFile, ListOfAMissingDirectoryIsEmpty) {
   EXPECT_TRUE(list_checkpoints(path("no-such-dir")).empty());
+}
+
+}  // namespace
+}  // namespace distgae
+
+namespace distgae {
+namespace {
+
+// Rows [first, first + count) of a [rows, 4] ramp, as make_state's node arrays.
+std::vector<float> ramp_rows(float start, std::size_t first, std::size_t count) {
+  const std::vector<float> all = ramp(20, start);
+  return {all.begin() + static_cast<std::ptrdiff_t>(4 * first),
+          all.begin() + static_cast<std::ptrdiff_t>(4 * (first + count))};
+}
+
+TEST_F(CheckpointFile, ReadsTheReplicatedPartAndBlocksOfNodeRowsApart) {
+  const std::string file = write_state(make_state(true), "c.h5");
+  const CheckpointState replicated = read_checkpoint_replicated(file);
+  EXPECT_TRUE(replicated.featureless);
+  EXPECT_TRUE(replicated.node_rows.empty());
+  EXPECT_EQ(replicated.parameters, make_state(true).parameters);
+  EXPECT_EQ(read_checkpoint_node_rows(file, "node_rows", 1, 3), ramp_rows(10.0f, 1, 3));
+  EXPECT_EQ(read_checkpoint_node_rows(file, "node_adam_m", 0, 5), ramp(20, 20.0f));
+  EXPECT_EQ(read_checkpoint_node_rows(file, "node_adam_v", 4, 1), ramp_rows(30.0f, 4, 1));
+  EXPECT_TRUE(read_checkpoint_node_rows(file, "node_rows", 5, 0).empty());
+  EXPECT_FALSE(read_checkpoint_replicated(write_state(make_state(false), "d.h5")).featureless);
+}
+
+TEST_F(CheckpointFile, NodeRowsPastTheEndAreAnInputErrorNamingTheFile) {
+  const std::string file = write_state(make_state(true), "c.h5");
+  const std::string message =
+      input_error([&] { read_checkpoint_node_rows(file, "node_rows", 4, 3); });
+  EXPECT_TRUE(contains(message, file)) << message;
+  EXPECT_TRUE(contains(message, "node_rows")) << message;
+}
+
+TEST_F(CheckpointFile, CreatedWithRoomForNodeRowsThenCommittedUnderItsName) {
+  // What rank 0 writes before the ranks fill in their blocks in parallel.
+  CheckpointState state = make_state(true);
+  state.node_rows.clear();
+  state.node_adam_m.clear();
+  state.node_adam_v.clear();
+  const std::string temporary = path("ckpt-000020.h5.tmp");
+  create_checkpoint_file(temporary, state);
+  EXPECT_TRUE(list_checkpoints(dir().string()).empty());  // not a checkpoint until committed
+  commit_checkpoint_file(temporary, path("ckpt-000020.h5"));
+  EXPECT_FALSE(fs::exists(temporary));
+  ASSERT_EQ(list_checkpoints(dir().string()).size(), 1u);
+  const CheckpointState read = read_checkpoint(path("ckpt-000020.h5"));
+  EXPECT_EQ(read.node_rows, std::vector<float>(20, 0.0f));  // allocated, left for the ranks
+  EXPECT_EQ(read.parameters, state.parameters);
+}
+
+TEST_F(CheckpointFile, AWholeFileNeedsAllNodeRows) {
+  CheckpointState state = make_state(true);
+  state.node_rows.clear();
+  state.node_adam_m.clear();
+  state.node_adam_v.clear();
+  EXPECT_THROW(write_checkpoint(path("c.h5"), state), std::invalid_argument);
+  state = make_state(false);
+  state.node_rows = ramp(20, 1.0f);  // rows in a model with features
+  state.node_adam_m = state.node_adam_v = state.node_rows;
+  EXPECT_THROW(create_checkpoint_file(path("c.h5.tmp"), state), std::invalid_argument);
+  EXPECT_TRUE(fs::is_empty(dir()));
 }
 
 }  // namespace
