@@ -64,7 +64,7 @@ void int_layout(std::span<const std::int64_t> rows, std::vector<int>& counts,
   for (std::size_t q = 0; q < rows.size(); ++q) {
     if (rows[q] < 0 || total > std::numeric_limits<int>::max() ||
         rows[q] > std::numeric_limits<int>::max()) {
-      throw std::length_error("exchange of more than 2^31 rows from or to one rank");
+      throw std::length_error("exchange of more than 2^31 items from or to one rank");
     }
     counts[q] = static_cast<int>(rows[q]);
     displacements[q] = static_cast<int>(total);
@@ -87,6 +87,36 @@ class RowType {
  private:
   MPI_Datatype type_ = MPI_DATATYPE_NULL;
 };
+
+// MPI_Alltoallv of `send` (counts in units of `type`, each `width` values of T), the receive
+// counts exchanged first.
+template <class T>
+std::vector<T> exchange(MPI_Comm comm, int size, std::span<const T> send,
+                        std::span<const std::int64_t> send_counts, std::size_t width,
+                        MPI_Datatype type, std::vector<std::int64_t>& recv_counts) {
+  if (send_counts.size() != static_cast<std::size_t>(size)) {
+    throw std::invalid_argument("alltoallv: one count per rank");
+  }
+  std::int64_t sent = 0;
+  for (std::int64_t count : send_counts) sent += count;
+  if (static_cast<std::size_t>(sent) * width != send.size()) {
+    throw std::invalid_argument("alltoallv: the counts do not add up to the values sent");
+  }
+  recv_counts.assign(send_counts.size(), 0);
+  mpi_check(
+      MPI_Alltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T, comm),
+      "MPI_Alltoall");
+  std::vector<int> counts_out, displacements_out, counts_in, displacements_in;
+  int_layout(send_counts, counts_out, displacements_out);
+  int_layout(recv_counts, counts_in, displacements_in);
+  std::int64_t received = 0;
+  for (std::int64_t count : recv_counts) received += count;
+  std::vector<T> recv(static_cast<std::size_t>(received) * width);
+  mpi_check(MPI_Alltoallv(send.data(), counts_out.data(), displacements_out.data(), type,
+                          recv.data(), counts_in.data(), displacements_in.data(), type, comm),
+            "MPI_Alltoallv");
+  return recv;
+}
 
 }  // namespace
 
@@ -160,30 +190,32 @@ void Communicator::allgatherv(std::span<const float> values, std::vector<float>&
 std::vector<float> Communicator::alltoallv_rows(std::span<const float> send,
                                                 std::span<const std::int64_t> send_rows, int width,
                                                 std::vector<std::int64_t>& recv_rows) const {
-  if (width <= 0 || send_rows.size() != static_cast<std::size_t>(size_)) {
-    throw std::invalid_argument("alltoallv_rows: one count per rank and a positive width");
-  }
-  std::int64_t sent = 0;
-  for (std::int64_t rows : send_rows) sent += rows;
-  if (static_cast<std::size_t>(sent) * static_cast<std::size_t>(width) != send.size()) {
-    throw std::invalid_argument("alltoallv_rows: the counts do not add up to the rows sent");
-  }
-  recv_rows.assign(send_rows.size(), 0);
-  mpi_check(MPI_Alltoall(send_rows.data(), 1, MPI_INT64_T, recv_rows.data(), 1, MPI_INT64_T,
-                         to_mpi(*this)),
-            "MPI_Alltoall");
-  std::vector<int> send_counts, send_displacements, recv_counts, recv_displacements;
-  int_layout(send_rows, send_counts, send_displacements);
-  int_layout(recv_rows, recv_counts, recv_displacements);
-  std::int64_t received = 0;
-  for (std::int64_t rows : recv_rows) received += rows;
-  std::vector<float> recv(static_cast<std::size_t>(received) * static_cast<std::size_t>(width));
+  if (width <= 0) throw std::invalid_argument("alltoallv_rows: a positive width");
   const RowType row(width);
-  mpi_check(MPI_Alltoallv(send.data(), send_counts.data(), send_displacements.data(), row.get(),
-                          recv.data(), recv_counts.data(), recv_displacements.data(), row.get(),
-                          to_mpi(*this)),
-            "MPI_Alltoallv");
-  return recv;
+  return exchange(to_mpi(*this), size_, send, send_rows, static_cast<std::size_t>(width), row.get(),
+                  recv_rows);
+}
+
+std::vector<double> Communicator::alltoallv(std::span<const double> send,
+                                            std::span<const std::int64_t> send_counts,
+                                            std::vector<std::int64_t>& recv_counts) const {
+  return exchange(to_mpi(*this), size_, send, send_counts, 1, MPI_DOUBLE, recv_counts);
+}
+
+std::vector<std::uint8_t> Communicator::alltoallv(std::span<const std::uint8_t> send,
+                                                  std::span<const std::int64_t> send_counts,
+                                                  std::vector<std::int64_t>& recv_counts) const {
+  return exchange(to_mpi(*this), size_, send, send_counts, 1, MPI_UINT8_T, recv_counts);
+}
+
+std::vector<double> Communicator::allgatherv(std::span<const double> values) const {
+  const Layout layout = gather_layout(to_mpi(*this), values.size(), size_, true, 0);
+  std::vector<double> result(layout.total);
+  mpi_check(
+      MPI_Allgatherv(values.data(), static_cast<int>(values.size()), MPI_DOUBLE, result.data(),
+                     layout.counts.data(), layout.displacements.data(), MPI_DOUBLE, to_mpi(*this)),
+      "MPI_Allgatherv");
+  return result;
 }
 
 std::vector<double> Communicator::gatherv(std::span<const double> values, int root) const {

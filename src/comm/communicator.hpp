@@ -40,6 +40,17 @@ class Communicator {
   std::vector<double> gatherv(std::span<const double> values, int root = 0) const;
   std::vector<float> gatherv(std::span<const float> values, int root = 0) const;
   std::vector<std::uint8_t> gatherv(std::span<const std::uint8_t> values, int root = 0) const;
+  // Concatenation of every rank's doubles, in rank order, on every rank.
+  std::vector<double> allgatherv(std::span<const double> values) const;
+  // Personalised exchange: `send` holds send_counts[q] values for each rank q in rank order.
+  // Returns what every rank sent here, grouped by source in rank order; recv_counts[q] is the
+  // number rank q sent.
+  std::vector<double> alltoallv(std::span<const double> send,
+                                std::span<const std::int64_t> send_counts,
+                                std::vector<std::int64_t>& recv_counts) const;
+  std::vector<std::uint8_t> alltoallv(std::span<const std::uint8_t> send,
+                                      std::span<const std::int64_t> send_counts,
+                                      std::vector<std::int64_t>& recv_counts) const;
   // Personalised exchange of rows `width` floats wide: `send` holds send_rows[q] rows for each
   // rank q in rank order. Returns the rows every rank sent here, grouped by source in rank
   // order, and sets recv_rows[q] to the number rank q sent. Counts are in rows, so one pair of

@@ -1,7 +1,11 @@
 #include "train/evaluation.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <stdexcept>
 
 #include "model/link_loss.hpp"
 
@@ -34,18 +38,94 @@ RankingMetrics LinkEvaluator::evaluate(const Matrix& mu, RowFetch& fetch,
   fetch.fetch(mu.data(), static_cast<int>(latent), table_.data() + mu.rows() * latent);
   logits_.resize(labels_.size());
   pair_logits(table_, first_rows_, slots_, logits_);
-  const std::vector<double> all_logits = world.gatherv(std::span<const double>(logits_));
-  const std::vector<std::uint8_t> all_labels =
-      world.gatherv(std::span<const std::uint8_t>(labels_));
-  // Rank 0 ranks every score; the result is summed so that every rank holds it.
-  double result[2] = {0.0, 0.0};
-  if (world.rank() == 0) {
-    const RankingMetrics metrics = ranking_metrics(all_logits, all_labels);
-    result[0] = metrics.auc;
-    result[1] = metrics.ap;
+  return distributed_ranking_metrics(logits_, labels_, world);
+}
+
+RankingMetrics distributed_ranking_metrics(std::span<const double> scores,
+                                           std::span<const std::uint8_t> labels,
+                                           const Communicator& world) {
+  check_ranking_input(scores, labels);
+  const int ranks = world.size();
+  // This rank's pairs in descending score order.
+  std::vector<std::size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::vector<double> sorted(order.size());
+  std::vector<std::uint8_t> sorted_labels(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sorted[i] = scores[order[i]];
+    sorted_labels[i] = labels[order[i]];
   }
-  world.allreduce_sum(std::span<double>(result, 2));
-  return {result[0], result[1]};
+  std::vector<std::size_t>().swap(order);
+
+  // Regular sampling (P evenly spaced scores per rank) picks cuts that give each rank a slice
+  // of about n / P pairs unless many scores tie.
+  std::vector<double> sample;
+  for (int k = 0; k < ranks && !sorted.empty(); ++k) {
+    sample.push_back(
+        sorted[static_cast<std::size_t>(k) * sorted.size() / static_cast<std::size_t>(ranks)]);
+  }
+  const std::vector<double> cuts = score_slice_cuts(world.allgatherv(sample), ranks);
+  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
+  for (double score : sorted) ++send_counts[static_cast<std::size_t>(score_slice(score, cuts))];
+  std::vector<std::int64_t> recv_counts;
+  const std::vector<double> slice_scores = world.alltoallv(sorted, send_counts, recv_counts);
+  const std::vector<std::uint8_t> slice_labels =
+      world.alltoallv(sorted_labels, send_counts, recv_counts);
+  std::vector<double>().swap(sorted);
+  std::vector<std::uint8_t>().swap(sorted_labels);
+
+  // The slice in descending order (each source's run already is; one sort merges them).
+  order.resize(slice_scores.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return slice_scores[a] > slice_scores[b]; });
+  std::vector<double> slice(order.size());
+  std::vector<std::uint8_t> slice_label(order.size());
+  std::int64_t counts[2] = {0, 0};  // positives, negatives in this slice
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    slice[i] = slice_scores[order[i]];
+    slice_label[i] = slice_labels[order[i]];
+    ++counts[slice_label[i] != 0 ? 0 : 1];
+  }
+
+  // What the earlier slices (higher scores) hold, and the totals.
+  const std::vector<std::int64_t> all_counts =
+      world.allgatherv(std::span<const std::int64_t>(counts, 2));
+  std::int64_t above[2] = {0, 0}, total[2] = {0, 0};
+  for (int r = 0; r < ranks; ++r) {
+    for (int k = 0; k < 2; ++k) {
+      const std::int64_t count = all_counts[static_cast<std::size_t>(2 * r + k)];
+      total[k] += count;
+      if (r < world.rank()) above[k] += count;
+    }
+  }
+  if (total[0] == 0 || total[1] == 0) {
+    throw std::invalid_argument("ranking_metrics: needs at least one positive and one negative");
+  }
+  const RankingPartial mine = ranking_partial(slice, slice_label, above[0], above[1], total[0]);
+
+  // The partials travel as 64-bit halves and add up exactly on every rank.
+  const auto words = [](UInt128 value) {
+    return std::array<std::int64_t, 2>{
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(value)),
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(value >> 64))};
+  };
+  const auto auc_words = words(mine.twice_auc_area);
+  const auto ap_words = words(static_cast<UInt128>(mine.ap_units));
+  const std::int64_t packed[4] = {auc_words[0], auc_words[1], ap_words[0], ap_words[1]};
+  const std::vector<std::int64_t> all = world.allgatherv(std::span<const std::int64_t>(packed, 4));
+  std::vector<RankingPartial> partials(static_cast<std::size_t>(ranks));
+  const auto join = [](std::int64_t low, std::int64_t high) {
+    return (static_cast<UInt128>(static_cast<std::uint64_t>(high)) << 64) |
+           static_cast<UInt128>(static_cast<std::uint64_t>(low));
+  };
+  for (std::size_t r = 0; r < partials.size(); ++r) {
+    partials[r].twice_auc_area = join(all[4 * r], all[4 * r + 1]);
+    partials[r].ap_units = static_cast<Int128>(join(all[4 * r + 2], all[4 * r + 3]));
+  }
+  return combine_ranking_partials(partials, total[0], total[1]);
 }
 
 }  // namespace distgae

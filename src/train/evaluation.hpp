@@ -1,7 +1,10 @@
 // Link-prediction evaluation: logits of held-out pairs from the latent rows (μ for VGAE), the far
-// endpoints fetched from their owners, scores gathered to rank 0 for AUC and AP.
+// endpoints fetched from their owners, AUC and AP ranked across the ranks (no rank holds more
+// than about its share of the scores).
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "comm/communicator.hpp"
@@ -11,6 +14,14 @@
 #include "train/link_metrics.hpp"
 
 namespace distgae {
+
+// Collective. ranking_metrics over every rank's scores together, without gathering them: a sample
+// sort by score gives each rank one slice of the descending order (tied scores never split),
+// and the slices' integer partials add up exactly, so the result is the same bits for any number
+// of ranks and any distribution of the pairs. Needs a positive and a negative somewhere.
+RankingMetrics distributed_ranking_metrics(std::span<const double> scores,
+                                           std::span<const std::uint8_t> labels,
+                                           const Communicator& world);
 
 class LinkEvaluator {
  public:

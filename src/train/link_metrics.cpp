@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -9,8 +10,7 @@
 
 namespace distgae {
 
-RankingMetrics ranking_metrics(std::span<const double> scores,
-                               std::span<const std::uint8_t> labels) {
+void check_ranking_input(std::span<const double> scores, std::span<const std::uint8_t> labels) {
   if (scores.size() != labels.size()) {
     throw std::invalid_argument("ranking_metrics: scores and labels differ in length");
   }
@@ -26,30 +26,82 @@ RankingMetrics ranking_metrics(std::span<const double> scores,
                                   std::to_string(labels[i]) + ", expected 0 or 1");
     }
   }
+}
+
+RankingMetrics ranking_metrics(std::span<const double> scores,
+                               std::span<const std::uint8_t> labels) {
+  check_ranking_input(scores, labels);
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(),
             [&scores](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-  const auto positives = static_cast<double>(std::count(labels.begin(), labels.end(), 1));
-  const double negatives = static_cast<double>(labels.size()) - positives;
+  std::vector<double> sorted_scores(order.size());
+  std::vector<std::uint8_t> sorted_labels(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sorted_scores[i] = scores[order[i]];
+    sorted_labels[i] = labels[order[i]];
+  }
+  const auto positives = static_cast<std::int64_t>(std::count(labels.begin(), labels.end(), 1));
+  const auto negatives = static_cast<std::int64_t>(labels.size()) - positives;
+  const RankingPartial whole = ranking_partial(sorted_scores, sorted_labels, 0, 0, positives);
+  return combine_ranking_partials(std::span<const RankingPartial>(&whole, 1), positives, negatives);
+}
+
+RankingPartial ranking_partial(std::span<const double> scores, std::span<const std::uint8_t> labels,
+                               std::int64_t positives_above, std::int64_t negatives_above,
+                               std::int64_t positives) {
+  // Walk the distinct thresholds from the highest score down: each group of tied scores is one
+  // point of the ROC and precision-recall curves (scikit-learn's _binary_clf_curve).
+  RankingPartial partial;
+  std::int64_t tp = positives_above, fp = negatives_above;
+  for (std::size_t i = 0; i < scores.size();) {
+    const std::int64_t previous_tp = tp, previous_fp = fp;
+    const double threshold = scores[i];
+    for (; i < scores.size() && scores[i] == threshold; ++i) (labels[i] != 0 ? tp : fp) += 1;
+    partial.twice_auc_area +=
+        static_cast<UInt128>(fp - previous_fp) * static_cast<UInt128>(tp + previous_tp);
+    // The term is the same double whichever slice computes it; on the 2^-100 grid the sum of
+    // terms is exact, so it does not depend on how the scores were sliced. (Terms below 2^-47
+    // lose bits under 2^-100: far below a double's precision of the sum.)
+    const double term = static_cast<double>(tp - previous_tp) / static_cast<double>(positives) *
+                        (static_cast<double>(tp) / static_cast<double>(tp + fp));
+    partial.ap_units += static_cast<Int128>(std::ldexp(term, RankingPartial::kApFractionBits));
+  }
+  return partial;
+}
+
+RankingMetrics combine_ranking_partials(std::span<const RankingPartial> partials,
+                                        std::int64_t positives, std::int64_t negatives) {
   if (positives == 0 || negatives == 0) {
     throw std::invalid_argument("ranking_metrics: needs at least one positive and one negative");
   }
-  // Walk the distinct thresholds from the highest score down: each group of tied scores is one
-  // point of the ROC and precision-recall curves (scikit-learn's _binary_clf_curve).
-  double tp = 0, fp = 0, previous_tp = 0, previous_fp = 0;
-  double auc_area = 0, ap = 0;
-  for (std::size_t i = 0; i < order.size();) {
-    const double threshold = scores[order[i]];
-    for (; i < order.size() && scores[order[i]] == threshold; ++i) {
-      (labels[order[i]] != 0 ? tp : fp) += 1;
-    }
-    auc_area += (fp - previous_fp) * (tp + previous_tp) / 2;
-    ap += (tp - previous_tp) / positives * (tp / (tp + fp));
-    previous_tp = tp;
-    previous_fp = fp;
+  UInt128 twice_area = 0;
+  Int128 ap_units = 0;
+  for (const RankingPartial& partial : partials) {
+    twice_area += partial.twice_auc_area;
+    ap_units += partial.ap_units;
   }
-  return {auc_area / (positives * negatives), ap};
+  const double area = static_cast<double>(twice_area) / 2.0;
+  return {area / (static_cast<double>(positives) * static_cast<double>(negatives)),
+          std::ldexp(static_cast<double>(ap_units), -RankingPartial::kApFractionBits)};
+}
+
+std::vector<double> score_slice_cuts(std::vector<double> sample, int parts) {
+  std::sort(sample.begin(), sample.end(), std::greater<>());
+  std::vector<double> cuts;
+  if (sample.empty()) return std::vector<double>(static_cast<std::size_t>(parts - 1), 0.0);
+  for (int k = 1; k < parts; ++k) {
+    cuts.push_back(
+        sample[static_cast<std::size_t>(k) * sample.size() / static_cast<std::size_t>(parts)]);
+  }
+  return cuts;
+}
+
+int score_slice(double score, std::span<const double> cuts) {
+  // cuts descend: the ones above `score` form a prefix.
+  const auto above =
+      std::partition_point(cuts.begin(), cuts.end(), [score](double cut) { return cut > score; });
+  return static_cast<int>(above - cuts.begin());
 }
 
 }  // namespace distgae

@@ -150,5 +150,65 @@ TEST(RankingMetrics, RejectsInputsWithoutBothClassesOrWithBadValues) {
   EXPECT_THROW(metrics_of({0, 2, 1}, {0.1, 0.2, 0.3}), std::invalid_argument);
 }
 
+// Scores cut into slices by score_slice_cuts, each slice ranked from the counts above it: the
+// partials add up to the same bits as one process ranking them all, for any number of slices.
+TEST(RankingMetrics, SlicedByScoreTheSameBitsForAnyNumberOfSlices) {
+  std::mt19937_64 random(12);
+  std::uniform_int_distribution<int> level(0, 40);  // many ties
+  std::bernoulli_distribution positive(0.3);
+  std::vector<double> scores(5000);
+  std::vector<std::uint8_t> labels(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    scores[i] = level(random) * 0.37 - 5.0;
+    labels[i] = positive(random) ? 1 : 0;
+  }
+  const RankingMetrics whole = ranking_metrics(scores, labels);
+  const auto positives = static_cast<std::int64_t>(std::count(labels.begin(), labels.end(), 1));
+  const auto negatives = static_cast<std::int64_t>(labels.size()) - positives;
+  for (int parts : {1, 2, 3, 5, 8, 64}) {
+    const std::vector<double> sample(scores.begin(), scores.begin() + 97);
+    const std::vector<double> cuts = score_slice_cuts(sample, parts);
+    ASSERT_EQ(cuts.size(), static_cast<std::size_t>(parts - 1));
+    std::vector<std::vector<std::pair<double, std::uint8_t>>> slices(
+        static_cast<std::size_t>(parts));
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      slices[static_cast<std::size_t>(score_slice(scores[i], cuts))].emplace_back(scores[i],
+                                                                                  labels[i]);
+    }
+    std::vector<RankingPartial> partials;
+    std::int64_t positives_above = 0, negatives_above = 0;
+    double lowest_above = std::numeric_limits<double>::infinity();
+    for (auto& slice : slices) {
+      std::sort(slice.begin(), slice.end(), std::greater<>());
+      std::vector<double> slice_scores;
+      std::vector<std::uint8_t> slice_labels;
+      for (const auto& [score, label] : slice) {
+        EXPECT_LT(score, lowest_above) << "a tie split across slices, or slices out of order";
+        slice_scores.push_back(score);
+        slice_labels.push_back(label);
+      }
+      partials.push_back(
+          ranking_partial(slice_scores, slice_labels, positives_above, negatives_above, positives));
+      for (std::uint8_t label : slice_labels) ++(label != 0 ? positives_above : negatives_above);
+      if (!slice.empty()) lowest_above = slice.back().first;
+    }
+    std::reverse(partials.begin(), partials.end());  // the order of adding does not matter
+    const RankingMetrics sliced = combine_ranking_partials(partials, positives, negatives);
+    EXPECT_EQ(sliced.auc, whole.auc) << parts << " slices";
+    EXPECT_EQ(sliced.ap, whole.ap) << parts << " slices";
+  }
+}
+
+TEST(RankingMetrics, SliceOfAScoreCountsTheCutsStrictlyAboveIt) {
+  const std::vector<double> cuts = {3.0, 1.0, 1.0, -2.0};
+  EXPECT_EQ(score_slice(4.0, cuts), 0);
+  EXPECT_EQ(score_slice(3.0, cuts), 0);  // ties with a cut stay above it
+  EXPECT_EQ(score_slice(2.0, cuts), 1);
+  EXPECT_EQ(score_slice(1.0, cuts), 1);
+  EXPECT_EQ(score_slice(0.0, cuts), 3);
+  EXPECT_EQ(score_slice(-5.0, cuts), 4);
+  EXPECT_EQ(score_slice_cuts({}, 3).size(), 2u);
+}
+
 }  // namespace
 }  // namespace distgae
