@@ -118,34 +118,34 @@ void H5File::create_rows(const std::string& dataset, hsize_t num_rows, hsize_t w
   if (!set.valid()) fail_write("cannot create dataset '" + dataset + "'");
 }
 
-namespace {
-
-// Selects rows [first_row, first_row + count) of the 2-D dataset `set` (of `width` columns
-// unless width is 0); `fail` reports what is wrong.
-template <class Fail>
-void select_rows(hid_t set, hsize_t first_row, hsize_t count, hsize_t width,
-                 const std::string& dataset, H5Handle& file_space, H5Handle& memory_space,
-                 Fail fail) {
-  file_space = H5Handle(H5Dget_space(set), H5Sclose);
+RowSelection select_rows(hid_t set, const std::string& dataset, hsize_t first_row, hsize_t count,
+                         hsize_t width) {
+  RowSelection selection;
+  selection.file_space = H5Handle(H5Dget_space(set), H5Sclose);
   hsize_t dims[2] = {0, 0};
-  if (H5Sget_simple_extent_ndims(file_space.get()) != 2 ||
-      H5Sget_simple_extent_dims(file_space.get(), dims, nullptr) < 0 ||
+  if (H5Sget_simple_extent_ndims(selection.file_space.get()) != 2 ||
+      H5Sget_simple_extent_dims(selection.file_space.get(), dims, nullptr) < 0 ||
       (width != 0 && dims[1] != width)) {
-    fail("dataset '" + dataset + "' is not a 2-D array of the expected width");
+    selection.problem = "dataset '" + dataset + "' is not a 2-D array of the expected width";
+    return selection;
   }
   if (first_row + count > dims[0]) {
-    fail("dataset '" + dataset + "' has " + std::to_string(dims[0]) + " rows, fewer than " +
-         std::to_string(first_row + count));
+    selection.problem = "dataset '" + dataset + "' has " + std::to_string(dims[0]) +
+                        " rows, fewer than " + std::to_string(first_row + count);
+    return selection;
   }
+  selection.columns = dims[1];
   const hsize_t start[2] = {first_row, 0};
   const hsize_t block[2] = {count, dims[1]};
-  memory_space = H5Handle(H5Screate_simple(2, block, nullptr), H5Sclose);
-  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, block, nullptr) < 0) {
-    fail("cannot select rows of dataset '" + dataset + "'");
-  }
+  selection.memory_space = H5Handle(H5Screate_simple(2, block, nullptr), H5Sclose);
+  const herr_t selected = count == 0
+                              ? H5Sselect_none(selection.file_space.get())
+                              : H5Sselect_hyperslab(selection.file_space.get(), H5S_SELECT_SET,
+                                                    start, nullptr, block, nullptr);
+  if (count == 0) H5Sselect_none(selection.memory_space.get());
+  if (selected < 0) selection.problem = "cannot select rows of dataset '" + dataset + "'";
+  return selection;
 }
-
-}  // namespace
 
 void H5File::write_rows(const std::string& dataset, hsize_t first_row, std::span<const float> rows,
                         hsize_t width) {
@@ -155,11 +155,11 @@ void H5File::write_rows(const std::string& dataset, hsize_t first_row, std::span
   if (rows.empty()) return;
   H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set.valid()) fail_write("dataset '" + dataset + "' is missing");
-  H5Handle file_space, memory_space;
-  select_rows(set.get(), first_row, rows.size() / width, width, dataset, file_space, memory_space,
-              [&](const std::string& what) { fail_write(what); });
-  if (H5Dwrite(set.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(), H5P_DEFAULT,
-               rows.data()) < 0) {
+  const RowSelection selection =
+      select_rows(set.get(), dataset, first_row, rows.size() / width, width);
+  if (!selection.problem.empty()) fail_write(selection.problem);
+  if (H5Dwrite(set.get(), H5T_NATIVE_FLOAT, selection.memory_space.get(),
+               selection.file_space.get(), H5P_DEFAULT, rows.data()) < 0) {
     fail_write("cannot write rows of dataset '" + dataset + "'");
   }
 }
@@ -168,14 +168,11 @@ std::vector<float> H5File::read_rows(const std::string& dataset, hsize_t first_r
                                      hsize_t count) const {
   H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");
-  H5Handle file_space, memory_space;
-  select_rows(set.get(), first_row, count, 0, dataset, file_space, memory_space,
-              [&](const std::string& what) { fail_read(what); });
-  hsize_t dims[2] = {0, 0};
-  H5Sget_simple_extent_dims(file_space.get(), dims, nullptr);
-  std::vector<float> rows(static_cast<std::size_t>(count * dims[1]));
-  if (!rows.empty() && H5Dread(set.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(),
-                               H5P_DEFAULT, rows.data()) < 0) {
+  const RowSelection selection = select_rows(set.get(), dataset, first_row, count);
+  if (!selection.problem.empty()) fail_read(selection.problem);
+  std::vector<float> rows(static_cast<std::size_t>(count * selection.columns));
+  if (!rows.empty() && H5Dread(set.get(), H5T_NATIVE_FLOAT, selection.memory_space.get(),
+                               selection.file_space.get(), H5P_DEFAULT, rows.data()) < 0) {
     fail_read("cannot read rows of dataset '" + dataset + "' (damaged file or wrong type)");
   }
   return rows;

@@ -64,6 +64,18 @@ void silence_hdf5_errors();
 // no user block have it at offset 0, which is what HDF5 writes by default.
 bool has_hdf5_signature(std::string_view prefix);
 
+// The dataspaces of rows [first_row, first_row + count) of the 2-D dataset `set`: the file's
+// selection (none when count is 0) and a matching [count, columns] memory space. `problem` is
+// empty, or says what is wrong (not 2-D, not `width` columns when width > 0, rows past the end)
+// for the caller to report in its own error.
+struct RowSelection {
+  H5Handle file_space, memory_space;
+  hsize_t columns = 0;
+  std::string problem;
+};
+RowSelection select_rows(hid_t set, const std::string& dataset, hsize_t first_row, hsize_t count,
+                         hsize_t width = 0);
+
 class H5File {
  public:
   enum class Mode { kRead, kCreate };
