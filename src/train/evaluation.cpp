@@ -46,49 +46,42 @@ RankingMetrics distributed_ranking_metrics(std::span<const double> scores,
                                            const Communicator& world) {
   check_ranking_input(scores, labels);
   const int ranks = world.size();
-  // This rank's pairs in descending score order.
-  std::vector<std::size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-  std::vector<double> sorted(order.size());
-  std::vector<std::uint8_t> sorted_labels(order.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    sorted[i] = scores[order[i]];
-    sorted_labels[i] = labels[order[i]];
-  }
-  std::vector<std::size_t>().swap(order);
-
-  // Regular sampling (P evenly spaced scores per rank) picks cuts that give each rank a slice
-  // of about n / P pairs unless many scores tie.
+  // Cuts from P scores per rank, evenly spaced in its pairs: slices of about n / P pairs each
+  // unless many scores tie.
   std::vector<double> sample;
-  for (int k = 0; k < ranks && !sorted.empty(); ++k) {
+  for (int k = 0; k < ranks && !scores.empty(); ++k) {
     sample.push_back(
-        sorted[static_cast<std::size_t>(k) * sorted.size() / static_cast<std::size_t>(ranks)]);
+        scores[static_cast<std::size_t>(k) * scores.size() / static_cast<std::size_t>(ranks)]);
   }
   const std::vector<double> cuts = score_slice_cuts(world.allgatherv(sample), ranks);
-  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
-  for (double score : sorted) ++send_counts[static_cast<std::size_t>(score_slice(score, cuts))];
-  std::vector<std::int64_t> recv_counts;
-  const std::vector<double> slice_scores = world.alltoallv(sorted, send_counts, recv_counts);
-  const std::vector<std::uint8_t> slice_labels =
-      world.alltoallv(sorted_labels, send_counts, recv_counts);
-  std::vector<double>().swap(sorted);
-  std::vector<std::uint8_t>().swap(sorted_labels);
 
-  // The slice in descending order (each source's run already is; one sort merges them).
-  order.resize(slice_scores.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return slice_scores[a] > slice_scores[b]; });
-  std::vector<double> slice(order.size());
-  std::vector<std::uint8_t> slice_label(order.size());
-  std::int64_t counts[2] = {0, 0};  // positives, negatives in this slice
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    slice[i] = slice_scores[order[i]];
-    slice_label[i] = slice_labels[order[i]];
-    ++counts[slice_label[i] != 0 ? 0 : 1];
+  // Each pair to the rank of its slice (grouped by slice, in any order within it).
+  std::vector<int> slice_of(scores.size());
+  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    slice_of[i] = score_slice(scores[i], cuts);
+    ++send_counts[static_cast<std::size_t>(slice_of[i])];
   }
+  std::vector<std::int64_t> next(send_counts.size(), 0);
+  std::exclusive_scan(send_counts.begin(), send_counts.end(), next.begin(), std::int64_t{0});
+  std::vector<double> send_scores(scores.size());
+  std::vector<std::uint8_t> send_labels(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const auto to = static_cast<std::size_t>(next[static_cast<std::size_t>(slice_of[i])]++);
+    send_scores[to] = scores[i];
+    send_labels[to] = labels[i];
+  }
+  std::vector<std::int64_t> recv_counts;
+  const std::vector<double> slice_scores = world.alltoallv(send_scores, send_counts, recv_counts);
+  const std::vector<std::uint8_t> slice_labels =
+      world.alltoallv(send_labels, send_counts, recv_counts);
+
+  // This rank's slice in descending order.
+  std::vector<double> slice;
+  std::vector<std::uint8_t> slice_label;
+  sort_by_descending_score(slice_scores, slice_labels, slice, slice_label);
+  std::int64_t counts[2] = {0, 0};  // positives, negatives in this slice
+  for (std::uint8_t label : slice_label) ++counts[label != 0 ? 0 : 1];
 
   // What the earlier slices (higher scores) hold, and the totals.
   const std::vector<std::int64_t> all_counts =

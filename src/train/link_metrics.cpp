@@ -31,20 +31,28 @@ void check_ranking_input(std::span<const double> scores, std::span<const std::ui
 RankingMetrics ranking_metrics(std::span<const double> scores,
                                std::span<const std::uint8_t> labels) {
   check_ranking_input(scores, labels);
-  std::vector<std::size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&scores](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-  std::vector<double> sorted_scores(order.size());
-  std::vector<std::uint8_t> sorted_labels(order.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    sorted_scores[i] = scores[order[i]];
-    sorted_labels[i] = labels[order[i]];
-  }
+  std::vector<double> sorted_scores;
+  std::vector<std::uint8_t> sorted_labels;
+  sort_by_descending_score(scores, labels, sorted_scores, sorted_labels);
   const auto positives = static_cast<std::int64_t>(std::count(labels.begin(), labels.end(), 1));
   const auto negatives = static_cast<std::int64_t>(labels.size()) - positives;
   const RankingPartial whole = ranking_partial(sorted_scores, sorted_labels, 0, 0, positives);
   return combine_ranking_partials(std::span<const RankingPartial>(&whole, 1), positives, negatives);
+}
+
+void sort_by_descending_score(std::span<const double> scores, std::span<const std::uint8_t> labels,
+                              std::vector<double>& sorted_scores,
+                              std::vector<std::uint8_t>& sorted_labels) {
+  std::vector<std::size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&scores](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  sorted_scores.resize(order.size());
+  sorted_labels.resize(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sorted_scores[i] = scores[order[i]];
+    sorted_labels[i] = labels[order[i]];
+  }
 }
 
 RankingPartial ranking_partial(std::span<const double> scores, std::span<const std::uint8_t> labels,

@@ -28,6 +28,11 @@ RankingMetrics ranking_metrics(std::span<const double> scores,
 // Throws std::invalid_argument for a NaN score or a label other than 0 and 1.
 void check_ranking_input(std::span<const double> scores, std::span<const std::uint8_t> labels);
 
+// `scores` and their `labels` in descending score order (the order ranking_partial walks).
+void sort_by_descending_score(std::span<const double> scores, std::span<const std::uint8_t> labels,
+                              std::vector<double>& sorted_scores,
+                              std::vector<std::uint8_t>& sorted_labels);
+
 // Exact wide sums (GCC and Clang; __extension__ keeps -Wpedantic quiet about them).
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
