@@ -16,31 +16,42 @@ struct Layout {
   std::size_t total = 0;
 };
 
+// Counts as MPI's int counts and the displacements they imply, refusing what does not fit;
+// returns the total.
+template <class Count>
+std::int64_t int_layout(std::span<const Count> counts, std::vector<int>& int_counts,
+                        std::vector<int>& displacements) {
+  int_counts.resize(counts.size());
+  displacements.resize(counts.size());
+  std::int64_t total = 0;
+  for (std::size_t q = 0; q < counts.size(); ++q) {
+    const auto count = static_cast<std::int64_t>(counts[q]);
+    if (count < 0 || total > std::numeric_limits<int>::max() ||
+        count > std::numeric_limits<int>::max()) {
+      throw std::length_error("MPI collective of more than 2^31 values from or to one rank");
+    }
+    int_counts[q] = static_cast<int>(count);
+    displacements[q] = static_cast<int>(total);
+    total += count;
+  }
+  return total;
+}
+
 // Every rank's count (gathered to all ranks, or to root only) and the displacements they imply.
 Layout gather_layout(MPI_Comm comm, std::size_t size, int world_size, bool to_all, int root) {
   if (size > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw std::length_error("gather of more than 2^31 values from one rank");
   }
   int count = static_cast<int>(size);
-  Layout layout;
-  layout.counts.assign(static_cast<std::size_t>(world_size), 0);
+  std::vector<int> counts(static_cast<std::size_t>(world_size), 0);
   if (to_all) {
-    mpi_check(MPI_Allgather(&count, 1, MPI_INT, layout.counts.data(), 1, MPI_INT, comm),
-              "MPI_Allgather");
+    mpi_check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm), "MPI_Allgather");
   } else {
-    mpi_check(MPI_Gather(&count, 1, MPI_INT, layout.counts.data(), 1, MPI_INT, root, comm),
-              "MPI_Gather");
+    mpi_check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm), "MPI_Gather");
   }
-  layout.displacements.assign(layout.counts.size(), 0);
-  std::int64_t total = 0;
-  for (std::size_t r = 0; r < layout.counts.size(); ++r) {
-    if (total > std::numeric_limits<int>::max()) {
-      throw std::length_error("gather of more than 2^31 values in all");
-    }
-    layout.displacements[r] = static_cast<int>(total);
-    total += layout.counts[r];
-  }
-  layout.total = static_cast<std::size_t>(total);
+  Layout layout;
+  layout.total = static_cast<std::size_t>(
+      int_layout(std::span<const int>(counts), layout.counts, layout.displacements));
   return layout;
 }
 
@@ -53,23 +64,6 @@ std::vector<T> gather_to_root(MPI_Comm comm, std::span<const T> values, MPI_Data
                         layout.counts.data(), layout.displacements.data(), type, root, comm),
             "MPI_Gatherv");
   return result;
-}
-
-// Row counts (int64) as MPI's int counts and displacements, refusing what does not fit.
-void int_layout(std::span<const std::int64_t> rows, std::vector<int>& counts,
-                std::vector<int>& displacements) {
-  counts.resize(rows.size());
-  displacements.resize(rows.size());
-  std::int64_t total = 0;
-  for (std::size_t q = 0; q < rows.size(); ++q) {
-    if (rows[q] < 0 || total > std::numeric_limits<int>::max() ||
-        rows[q] > std::numeric_limits<int>::max()) {
-      throw std::length_error("exchange of more than 2^31 items from or to one rank");
-    }
-    counts[q] = static_cast<int>(rows[q]);
-    displacements[q] = static_cast<int>(total);
-    total += rows[q];
-  }
 }
 
 // A committed MPI datatype, freed on scope exit.
@@ -108,9 +102,8 @@ std::vector<T> exchange(MPI_Comm comm, int size, std::span<const T> send,
       "MPI_Alltoall");
   std::vector<int> counts_out, displacements_out, counts_in, displacements_in;
   int_layout(send_counts, counts_out, displacements_out);
-  int_layout(recv_counts, counts_in, displacements_in);
-  std::int64_t received = 0;
-  for (std::int64_t count : recv_counts) received += count;
+  const std::int64_t received =
+      int_layout(std::span<const std::int64_t>(recv_counts), counts_in, displacements_in);
   std::vector<T> recv(static_cast<std::size_t>(received) * width);
   mpi_check(MPI_Alltoallv(send.data(), counts_out.data(), displacements_out.data(), type,
                           recv.data(), counts_in.data(), displacements_in.data(), type, comm),
