@@ -46,35 +46,27 @@ RankingMetrics distributed_ranking_metrics(std::span<const double> scores,
                                            const Communicator& world) {
   check_ranking_input(scores, labels);
   const int ranks = world.size();
-  // Cuts from P scores per rank, evenly spaced in its pairs: slices of about n / P pairs each
-  // unless many scores tie.
+  // This rank's pairs in descending order: regular sampling (P evenly spaced scores of each
+  // rank's sorted pairs) gives cuts with slices of about n / P pairs unless many scores tie,
+  // and each slice then arrives as P sorted runs, which sort fast.
+  std::vector<double> sorted;
+  std::vector<std::uint8_t> sorted_labels;
+  sort_by_descending_score(scores, labels, sorted, sorted_labels);
   std::vector<double> sample;
-  for (int k = 0; k < ranks && !scores.empty(); ++k) {
+  for (int k = 0; k < ranks && !sorted.empty(); ++k) {
     sample.push_back(
-        scores[static_cast<std::size_t>(k) * scores.size() / static_cast<std::size_t>(ranks)]);
+        sorted[static_cast<std::size_t>(k) * sorted.size() / static_cast<std::size_t>(ranks)]);
   }
   const std::vector<double> cuts = score_slice_cuts(world.allgatherv(sample), ranks);
-
-  // Each pair to the rank of its slice (grouped by slice, in any order within it).
-  std::vector<int> slice_of(scores.size());
+  // Sorted, the pairs fall into the slices in rank order.
   std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    slice_of[i] = score_slice(scores[i], cuts);
-    ++send_counts[static_cast<std::size_t>(slice_of[i])];
-  }
-  std::vector<std::int64_t> next(send_counts.size(), 0);
-  std::exclusive_scan(send_counts.begin(), send_counts.end(), next.begin(), std::int64_t{0});
-  std::vector<double> send_scores(scores.size());
-  std::vector<std::uint8_t> send_labels(scores.size());
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    const auto to = static_cast<std::size_t>(next[static_cast<std::size_t>(slice_of[i])]++);
-    send_scores[to] = scores[i];
-    send_labels[to] = labels[i];
-  }
+  for (double score : sorted) ++send_counts[static_cast<std::size_t>(score_slice(score, cuts))];
   std::vector<std::int64_t> recv_counts;
-  const std::vector<double> slice_scores = world.alltoallv(send_scores, send_counts, recv_counts);
+  const std::vector<double> slice_scores = world.alltoallv(sorted, send_counts, recv_counts);
   const std::vector<std::uint8_t> slice_labels =
-      world.alltoallv(send_labels, send_counts, recv_counts);
+      world.alltoallv(sorted_labels, send_counts, recv_counts);
+  std::vector<double>().swap(sorted);
+  std::vector<std::uint8_t>().swap(sorted_labels);
 
   // This rank's slice in descending order.
   std::vector<double> slice;
