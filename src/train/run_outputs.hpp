@@ -16,12 +16,6 @@
 
 namespace distgae {
 
-// Collective. Rank 0 creates RUN_DIR. An existing run there (metrics.jsonl, embeddings/,
-// checkpoints/) is an InputError unless `force`, which removes that run's files first, or
-// `resume`, which keeps them; a non-empty directory that is not a run is never touched.
-void prepare_run_directory(const std::string& dir, bool force, bool resume,
-                           const Communicator& world);
-
 // metrics.jsonl on rank 0 (other ranks hold an inactive log). `previous` (a resumed run's lines
 // up to its checkpoint) is written first.
 class MetricsLog {

@@ -12,6 +12,7 @@
 #include "core/memory.hpp"
 #include "core/parallel_work.hpp"
 #include "train/checkpointing.hpp"
+#include "train/run_directory.hpp"
 #include "train/run_outputs.hpp"
 #include "train/stop_signal.hpp"
 #include "train/trainer.hpp"

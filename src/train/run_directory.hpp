@@ -1,0 +1,16 @@
+// The run directory (--out): created, or checked before a run writes anything into it.
+#pragma once
+
+#include <string>
+
+#include "comm/communicator.hpp"
+
+namespace distgae {
+
+// Collective. Rank 0 creates RUN_DIR. An existing run there (metrics.jsonl, embeddings/,
+// checkpoints/) is an InputError unless `force`, which removes that run's files first, or
+// `resume`, which keeps them; a non-empty directory that is not a run is never touched.
+void prepare_run_directory(const std::string& dir, bool force, bool resume,
+                           const Communicator& world);
+
+}  // namespace distgae
