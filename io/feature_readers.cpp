@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/declared_size.hpp"
 #include "io/h5_file.hpp"
 #include "io/matrix_market.hpp"
 #include "io/text_scanner.hpp"
@@ -29,10 +32,41 @@ bool position_less(const FeatureEntry& a, const FeatureEntry& b) {
   return a.row != b.row ? a.row < b.row : a.col < b.col;
 }
 
-void check_column_count(const std::string& path, std::int64_t cols) {
-  if (cols > std::numeric_limits<std::int32_t>::max()) {
+// Column indices are int32 (FeatureMatrix), and the first layer holds a [columns, hidden]
+// weight matrix with Adam's two moments beside it, so neither zero columns (nothing to learn
+// from; leave --features out for a featureless graph) nor 2^31 or more can be real features.
+// `where` is "path:line" or "path: dataset 'x'".
+void check_column_count(const std::string& where, std::int64_t cols) {
+  if (cols == 0) {
     throw InputError(
-        at_file(path, fmt::format("{} feature columns exceed the supported 2^31-1", cols)));
+        fmt::format("{}: the feature matrix has 0 columns (for a graph without "
+                    "features, leave --features out)",
+                    where));
+  }
+  if (cols > std::numeric_limits<std::int32_t>::max()) {
+    throw InputError(fmt::format(
+        "{}: {} feature columns exceed the supported 2147483647 (column indices are 32-bit, and "
+        "the first layer holds a [columns, hidden] weight matrix)",
+        where, cols));
+  }
+}
+
+// A coordinate matrix's rows and columns beyond those its entries can name cost memory (CSR
+// offsets per row, first-layer weights per column) and carry no data: few are accepted
+// (io/declared_size.hpp), so that a size line of a few bytes cannot size gigabytes.
+void check_declared_dimensions(const std::string& path, const MatrixMarketHeader& header) {
+  const std::string where = fmt::format("{}:{}", path, header.size_line);
+  check_column_count(where, header.cols);
+  // A symmetric matrix's entry names a row and, through its mirror, a second one.
+  const bool symmetric = header.symmetry == MatrixMarketSymmetry::symmetric;
+  const std::int64_t limit = dimension_limit(header.stored_entries, symmetric ? 2 : 1);
+  for (const auto& [count, what] : {std::pair{header.rows, "rows"}, {header.cols, "columns"}}) {
+    if (count > limit) {
+      throw InputError(fmt::format(
+          "{}: declares {} {} but only {} entries; more than {} {} without an entry are "
+          "refused (each costs memory, none carries data)",
+          where, count, what, header.stored_entries, kUnbackedDimensionAllowance, what));
+    }
   }
 }
 
@@ -100,36 +134,47 @@ FeatureMatrix entries_to_csr(const std::vector<FeatureEntry>& entries, std::int6
   return matrix;
 }
 
-// Opens `dataset` and checks it is a 2-D integer or float array; returns its [rows, cols].
+// Opens `dataset` and checks it is a 2-D integer or float array whose shape the file can back;
+// returns its [rows, cols].
 std::pair<std::int64_t, std::int64_t> check_feature_dataset(const H5File& file,
                                                             const std::string& dataset,
                                                             const H5Handle& set) {
+  const std::string where = fmt::format("{}: dataset '{}'", file.path(), dataset);
   const std::vector<hsize_t> dims = file.shape(dataset);
   if (dims.size() != 2) {
-    throw InputError(at_file(file.path(), fmt::format("dataset '{}' has {} dimension(s), expected "
-                                                      "2 (nodes x features)",
-                                                      dataset, dims.size())));
+    throw InputError(
+        fmt::format("{} has {} dimension(s), expected 2 (nodes x features)", where, dims.size()));
   }
   H5Handle type(H5Dget_type(set.get()), H5Tclose);
   const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
   if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
-    throw InputError(at_file(file.path(), fmt::format("dataset '{}' must hold integers or "
-                                                      "floating-point numbers",
-                                                      dataset)));
+    throw InputError(fmt::format("{} must hold integers or floating-point numbers", where));
   }
-  const auto rows = static_cast<std::int64_t>(dims[0]);
-  const auto cols = static_cast<std::int64_t>(dims[1]);
-  check_column_count(file.path(), cols);
-  return {rows, cols};
+  constexpr auto kMax = static_cast<hsize_t>(std::numeric_limits<std::int64_t>::max());
+  check_column_count(where, static_cast<std::int64_t>(std::min(dims[1], kMax)));
+  // Every value is read, and a shape costs nothing to declare: unwritten chunks read as the fill
+  // value. Beyond an allowance, the values must fit in the file at deflate's best ratio (~1000:1).
+  constexpr std::int64_t kMaxCompression = 1024;
+  std::error_code error;
+  const std::uint64_t file_bytes = std::filesystem::file_size(file.path(), error);
+  const std::int64_t limit = dimension_limit(
+      static_cast<std::int64_t>(std::min<std::uint64_t>(error ? 0 : file_bytes, kMax)),
+      kMaxCompression);
+  if (dims[0] > static_cast<hsize_t>(limit) / dims[1]) {
+    throw InputError(fmt::format(
+        "{} is [{}, {}], more values than a {}-byte file can hold even compressed (at most {})",
+        where, dims[0], dims[1], file_bytes, limit));
+  }
+  return {static_cast<std::int64_t>(dims[0]), static_cast<std::int64_t>(dims[1])};
 }
 
-// Reads rows [first_row, first_row + block_rows) into `block` ([block_rows, cols], row-major).
-void read_row_block(const H5File& file, const std::string& dataset, const H5Handle& set,
-                    std::int64_t first_row, std::int64_t block_rows, std::int64_t cols,
-                    std::vector<double>& block) {
+// Reads the block [first_row, +block_rows) x [first_col, +block_cols) into `block`, row-major.
+void read_block(const H5File& file, const std::string& dataset, const H5Handle& set,
+                std::int64_t first_row, std::int64_t block_rows, std::int64_t first_col,
+                std::int64_t block_cols, std::vector<double>& block) {
   H5Handle file_space(H5Dget_space(set.get()), H5Sclose);
-  const hsize_t start[2] = {static_cast<hsize_t>(first_row), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(block_rows), static_cast<hsize_t>(cols)};
+  const hsize_t start[2] = {static_cast<hsize_t>(first_row), static_cast<hsize_t>(first_col)};
+  const hsize_t count[2] = {static_cast<hsize_t>(block_rows), static_cast<hsize_t>(block_cols)};
   H5Handle memory_space(H5Screate_simple(2, count, nullptr), H5Sclose);
   if (!file_space.valid() || !memory_space.valid() ||
       H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
@@ -141,29 +186,24 @@ void read_row_block(const H5File& file, const std::string& dataset, const H5Hand
   }
 }
 
-// Appends the non-zeros of a dense row block to `matrix`, rejecting NaN, Inf and values that
-// float32 cannot hold.
-void append_dense_rows(const std::string& path, const std::string& dataset, std::int64_t first_row,
-                       std::int64_t block_rows, const std::vector<double>& block,
+// Appends the non-zeros of `values`, columns first_col.. of row `row`, to the last row of
+// `matrix`, rejecting NaN, Inf and values that float32 cannot hold.
+void append_row_values(const std::string& path, const std::string& dataset, std::int64_t row,
+                       std::int64_t first_col, std::span<const double> values,
                        FeatureMatrix& matrix) {
-  const std::int64_t cols = matrix.n_cols;
   constexpr double kFloatMax = std::numeric_limits<float>::max();
-  for (std::int64_t r = 0; r < block_rows; ++r) {
-    const double* row = block.data() + r * cols;
-    for (std::int64_t c = 0; c < cols; ++c) {
-      if (!(std::abs(row[c]) <= kFloatMax)) {
-        throw InputError(at_file(
-            path, fmt::format("dataset '{}' row {}, column {} (0-based): "
-                              "value {} is {}",
-                              dataset, first_row + r, c, row[c],
-                              std::isfinite(row[c]) ? "too large for float32" : "not finite")));
-      }
-      const auto value = static_cast<float>(row[c]);
-      if (value == 0.0f) continue;
-      matrix.col_index.push_back(static_cast<std::int32_t>(c));
-      matrix.values.push_back(value);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::int64_t col = first_col + static_cast<std::int64_t>(i);
+    if (!(std::abs(values[i]) <= kFloatMax)) {
+      throw InputError(at_file(
+          path, fmt::format("dataset '{}' row {}, column {} (0-based): value {} is {}", dataset,
+                            row, col, values[i],
+                            std::isfinite(values[i]) ? "too large for float32" : "not finite")));
     }
-    matrix.row_start.push_back(matrix.nnz());
+    const auto value = static_cast<float>(values[i]);
+    if (value == 0.0f) continue;
+    matrix.col_index.push_back(static_cast<std::int32_t>(col));
+    matrix.values.push_back(value);
   }
 }
 
@@ -172,7 +212,7 @@ void append_dense_rows(const std::string& path, const std::string& dataset, std:
 FeatureMatrix read_matrix_market_features(const std::string& path) {
   MatrixMarketReader reader(path);
   const MatrixMarketHeader header = reader.header();
-  check_column_count(path, header.cols);
+  check_declared_dimensions(path, header);
   std::vector<FeatureEntry> entries = collect_entries(reader);
   sort_and_check_duplicates(path, entries);
   return entries_to_csr(entries, header.rows, header.cols);
@@ -191,18 +231,25 @@ FeatureMatrix read_hdf5_features(const std::string& path, const std::string& dat
   const auto [rows, cols] = check_feature_dataset(file, dataset, set);
   FeatureMatrix matrix;
   matrix.n_cols = cols;
-  matrix.row_start.reserve(static_cast<std::size_t>(rows) + 1);
-  if (cols == 0) {
-    matrix.row_start.assign(static_cast<std::size_t>(rows) + 1, 0);
-    return matrix;
-  }
-  const std::int64_t block_rows =
-      std::max<std::int64_t>(1, static_cast<std::int64_t>(kHdf5BlockValues) / cols);
-  std::vector<double> block(static_cast<std::size_t>(std::min(block_rows, rows) * cols));
+  matrix.row_start.reserve(static_cast<std::size_t>(rows) + 1);  // holds the leading 0 already
+  // Blocks of whole rows, or of one row's columns when a row alone outgrows a block.
+  const std::int64_t kBlock = static_cast<std::int64_t>(kHdf5BlockValues);
+  const std::int64_t block_cols = std::min(cols, kBlock);
+  const std::int64_t block_rows = block_cols == cols ? std::max<std::int64_t>(1, kBlock / cols) : 1;
+  std::vector<double> block(static_cast<std::size_t>(std::min(block_rows, rows) * block_cols));
   for (std::int64_t first = 0; first < rows; first += block_rows) {
     const std::int64_t count = std::min(block_rows, rows - first);
-    read_row_block(file, dataset, set, first, count, cols, block);
-    append_dense_rows(path, dataset, first, count, block, matrix);
+    for (std::int64_t first_col = 0; first_col < cols; first_col += block_cols) {
+      const std::int64_t width = std::min(block_cols, cols - first_col);
+      read_block(file, dataset, set, first, count, first_col, width, block);
+      for (std::int64_t r = 0; r < count; ++r) {
+        const std::span<const double> values(block.data() + r * width,
+                                             static_cast<std::size_t>(width));
+        append_row_values(path, dataset, first + r, first_col, values, matrix);
+        // A row's last segment closes it (only one segment per row when rows are whole).
+        if (first_col + width == cols) matrix.row_start.push_back(matrix.nnz());
+      }
+    }
   }
   return matrix;
 }

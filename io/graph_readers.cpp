@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "io/declared_size.hpp"
 #include "io/h5_file.hpp"
 #include "io/matrix_market.hpp"
 #include "io/text_scanner.hpp"
@@ -30,12 +32,12 @@ GlobalId parse_node_id(std::string_view token, const LineReader& lines, const Id
   if (status == ParseStatus::not_a_number) {
     throw InputError(
         at_line(lines.path(), lines.line_number(),
-                fmt::format("expected an integer node id, got {}", quote_token(token))));
+                fmt::format("expected an integer node id, got {}", quote_excerpt(token))));
   }
   if (status == ParseStatus::out_of_range) {
     throw InputError(
         at_line(lines.path(), lines.line_number(),
-                fmt::format("node id {} does not fit in a 64-bit integer", quote_token(token))));
+                fmt::format("node id {} does not fit in a 64-bit integer", quote_excerpt(token))));
   }
   if (ids.bound && (id < 0 || id >= *ids.bound)) {
     const std::string origin =
@@ -57,11 +59,13 @@ void parse_edge_line(std::string_view line, const LineReader& lines, const IdBou
   const std::string_view weight = next_token(rest);
   if (second.empty()) {
     throw InputError(at_line(lines.path(), lines.line_number(),
-                             "expected two node ids 'u v [weight]', got one column"));
+                             fmt::format("expected two node ids 'u v [weight]', got one column: {}",
+                                         quote_excerpt(line))));
   }
   if (!next_token(rest).empty()) {
     throw InputError(at_line(lines.path(), lines.line_number(),
-                             "expected 'u v [weight]', got more than three columns"));
+                             fmt::format("expected 'u v [weight]', got more than three columns: {}",
+                                         quote_excerpt(line))));
   }
   const GlobalId u = parse_node_id(first, lines, ids);
   const GlobalId v = parse_node_id(second, lines, ids);
@@ -71,7 +75,7 @@ void parse_edge_line(std::string_view line, const LineReader& lines, const IdBou
     if (parse_double(weight, value) == ParseStatus::not_a_number) {
       throw InputError(at_line(lines.path(), lines.line_number(),
                                fmt::format("expected a numeric weight in the third column, got {}",
-                                           quote_token(weight))));
+                                           quote_excerpt(weight))));
     }
     ++graph.weighted_lines;
   }
@@ -93,7 +97,7 @@ void read_header_comment(std::string_view line, const LineReader& lines, IdBound
     throw InputError(at_line(
         lines.path(), lines.line_number(),
         fmt::format("malformed '# nodes:' header: expected a positive integer node count, got {}",
-                    quote_token(value))));
+                    quote_excerpt(value))));
   }
   if (ids.bound && *ids.bound != nodes) {
     const std::string other =
@@ -120,6 +124,24 @@ void reserve_for_whole_file(const LineReader& lines, std::vector<NodePair>& edge
   const double bytes_per_line = std::max(
       4.0, static_cast<double>(lines.bytes_consumed()) / static_cast<double>(lines.line_number()));
   edges.reserve(static_cast<std::size_t>(static_cast<double>(file_bytes) / bytes_per_line * 1.05));
+}
+
+// Every node a '# nodes:' header declares is allocated downstream (ids, degrees, rows), so a
+// header may declare only a bounded number of nodes that no edge names (io/declared_size.hpp).
+// Checked once the edges are read, before anything is sized by the count; a count the caller
+// gave too (--num-nodes) is the user's own request.
+void check_declared_nodes(const RawGraph& graph, const IdBound& ids,
+                          const EdgeListOptions& options) {
+  if (!graph.declared_num_nodes || ids.header_line == 0 || options.id_bound) return;
+  const auto edges = static_cast<std::int64_t>(graph.edges.size());
+  if (*graph.declared_num_nodes > dimension_limit(edges, 2)) {
+    throw InputError(at_line(
+        graph.source_path, ids.header_line,
+        fmt::format("'# nodes: {}' declares more nodes than its {} edges name plus {} isolated "
+                    "ones; refused, as every declared node costs memory (give --num-nodes to "
+                    "mean it)",
+                    *graph.declared_num_nodes, edges, kUnbackedDimensionAllowance)));
+  }
 }
 
 void warn_weights_ignored(const RawGraph& graph) {
@@ -150,6 +172,7 @@ RawGraph read_edge_list(const std::string& path, const EdgeListOptions& options)
   if (graph.edges.empty()) {
     throw InputError(at_file(path, "no edges (only comments and blank lines)"));
   }
+  check_declared_nodes(graph, ids, options);
   warn_weights_ignored(graph);
   return graph;
 }
@@ -158,8 +181,18 @@ RawGraph read_matrix_market_graph(const std::string& path) {
   MatrixMarketReader reader(path);
   const MatrixMarketHeader& header = reader.header();
   if (header.rows != header.cols) {
-    throw InputError(at_file(path, fmt::format("a graph's matrix must be square, got {} x {}",
-                                               header.rows, header.cols)));
+    throw InputError(at_line(
+        path, header.size_line,
+        fmt::format("a graph's matrix must be square, got {} x {}", header.rows, header.cols)));
+  }
+  // Each entry names two nodes (one through its mirror when symmetric); a matrix's other rows are
+  // isolated nodes, bounded as a '# nodes:' header's are.
+  if (header.rows > dimension_limit(header.stored_entries, 2)) {
+    throw InputError(at_line(
+        path, header.size_line,
+        fmt::format("a {} x {} matrix with {} entries declares more nodes than its entries name "
+                    "plus {} isolated ones; refused, as every declared node costs memory",
+                    header.rows, header.cols, header.stored_entries, kUnbackedDimensionAllowance)));
   }
   RawGraph graph;
   graph.source_path = path;

@@ -1,8 +1,16 @@
 #include "io/h5_file.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <limits>
+#include <set>
 #include <stdexcept>
+#include <system_error>
 
 #include "core/error.hpp"
+#include "io/declared_size.hpp"
 
 namespace distgae {
 
@@ -170,7 +178,7 @@ std::vector<float> H5File::read_rows(const std::string& dataset, hsize_t first_r
   if (!set.valid()) fail_read("dataset '" + dataset + "' is missing");
   const RowSelection selection = select_rows(set.get(), dataset, first_row, count);
   if (!selection.problem.empty()) fail_read(selection.problem);
-  std::vector<float> rows(static_cast<std::size_t>(count * selection.columns));
+  std::vector<float> rows(backed_element_count(dataset, {count, selection.columns}));
   if (!rows.empty() && H5Dread(set.get(), H5T_NATIVE_FLOAT, selection.memory_space.get(),
                                selection.file_space.get(), H5P_DEFAULT, rows.data()) < 0) {
     fail_read("cannot read rows of dataset '" + dataset + "' (damaged file or wrong type)");
@@ -238,6 +246,11 @@ void H5File::read_attribute_raw(const std::string& object, const std::string& na
 std::string H5File::read_string_attribute(const std::string& object,
                                           const std::string& name) const {
   H5Handle attr = open_attribute(object, name);
+  // H5Aread writes every element: one string only, or it would overrun the buffers below.
+  H5Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) {
+    fail_read("attribute '" + name + "' of '" + object + "' is not a single string");
+  }
   H5Handle stored(H5Aget_type(attr.get()), H5Tclose);
   if (H5Tget_class(stored.get()) != H5T_STRING) {
     fail_read("attribute '" + name + "' of '" + object + "' is not a string");
@@ -254,13 +267,73 @@ std::string H5File::read_string_attribute(const std::string& object,
     H5free_memory(text);
     return value;
   }
+  // A fixed-length string is stored whole in this file: a size larger than the file is damage.
   const std::size_t size = H5Tget_size(stored.get());
+  hsize_t file_bytes = 0;
+  if (size == 0 || H5Fget_filesize(file_.get(), &file_bytes) < 0 || size > file_bytes) {
+    fail_read("attribute '" + name + "' of '" + object + "' has an impossible string size");
+  }
   std::string buffer(size, '\0');
   // Read with the stored type itself: HDF5 converts no character sets or paddings for us.
   if (H5Aread(attr.get(), stored.get(), buffer.data()) < 0) {
     fail_read("attribute '" + name + "' of '" + object + "' is unreadable");
   }
   return buffer.substr(0, buffer.find('\0'));
+}
+
+std::uint64_t H5File::backing_bytes(const std::string& dataset) const {
+  hsize_t own = 0;
+  if (H5Fget_filesize(file_.get(), &own) < 0) own = 0;
+  std::uint64_t total = own;
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle properties(set.valid() ? H5Dget_create_plist(set.get()) : -1, H5Pclose);
+  std::size_t mappings = 0;
+  if (!properties.valid() || H5Pget_layout(properties.get()) != H5D_VIRTUAL ||
+      H5Pget_virtual_count(properties.get(), &mappings) < 0) {
+    return total;
+  }
+  // A virtual dataset's elements live in its source files, named relative to this one's
+  // directory ("." is this file); each counts once however many mappings name it.
+  const std::filesystem::path directory = std::filesystem::path(path_).parent_path();
+  std::set<std::string> counted;
+  for (std::size_t i = 0; i < mappings; ++i) {
+    const ssize_t length = H5Pget_virtual_filename(properties.get(), i, nullptr, 0);
+    if (length <= 0) continue;
+    std::string name(static_cast<std::size_t>(length) + 1, '\0');
+    H5Pget_virtual_filename(properties.get(), i, name.data(), name.size());
+    name.resize(static_cast<std::size_t>(length));
+    if (name == "." || !counted.insert(name).second) continue;
+    std::error_code error;
+    const std::uintmax_t bytes = std::filesystem::file_size(directory / name, error);
+    if (!error) total += bytes;
+  }
+  return total;
+}
+
+std::size_t H5File::backed_element_count(const std::string& dataset,
+                                         const std::vector<hsize_t>& dims) const {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  constexpr std::uint64_t kMaxCompression = 1024;
+  constexpr auto kAllowance = static_cast<std::uint64_t>(kUnbackedDimensionAllowance);
+  for (hsize_t d : dims) {
+    if (d == 0) return 0;
+  }
+  const std::uint64_t bytes = backing_bytes(dataset);
+  const std::uint64_t limit =
+      bytes > (kMax - kAllowance) / kMaxCompression ? kMax : bytes * kMaxCompression + kAllowance;
+  std::uint64_t count = 1;
+  bool too_many = false;
+  for (hsize_t d : dims) {
+    too_many = too_many || count > limit / d;
+    if (!too_many) count *= d;
+  }
+  if (too_many || count > limit) {
+    fail_read(
+        fmt::format("dataset '{}' declares shape [{}], more elements than the {} bytes "
+                    "that hold it can (damaged file?)",
+                    dataset, fmt::join(dims, ", "), bytes));
+  }
+  return static_cast<std::size_t>(count);
 }
 
 void H5File::flush() {

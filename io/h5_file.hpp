@@ -108,13 +108,13 @@ class H5File {
   // Reads rows [first_row, first_row + count) of a 2-D dataset as float; the rows must exist.
   std::vector<float> read_rows(const std::string& dataset, hsize_t first_row, hsize_t count) const;
 
-  // Reads a whole dataset, converted to T. `expected_rank` (when > 0) is checked.
+  // Reads a whole dataset, converted to T. `expected_rank` (when > 0) is checked, and so is its
+  // element count against what the file can hold (backed_element_count) before any allocation.
   template <class T>
   std::vector<T> read(const std::string& dataset, int expected_rank = 0) const {
     const std::vector<hsize_t> dims = shape(dataset);
     check_rank(dataset, dims, expected_rank);
-    std::size_t count = 1;
-    for (hsize_t d : dims) count *= static_cast<std::size_t>(d);
+    const std::size_t count = backed_element_count(dataset, dims);
     std::vector<T> values(count);
     read_raw(dataset, h5_native_type<T>(), values.data(), count);
     return values;
@@ -140,6 +140,14 @@ class H5File {
 
   void flush();
 
+  // The number of elements of a dataset of shape `dims`, once checked against the bytes that back
+  // it: this file's size (a virtual dataset's: its source files' too), as many elements as one
+  // byte can hold at deflate's best ratio (1024), plus 2^24. A shape costs nothing to declare
+  // (unwritten chunks read as fill values), so without this a damaged header of a few bytes
+  // could make a reader allocate terabytes; InputError naming the file and dataset instead.
+  std::size_t backed_element_count(const std::string& dataset,
+                                   const std::vector<hsize_t>& dims) const;
+
  private:
   void write_raw(const std::string& dataset, hid_t type, const void* data, std::size_t count,
                  const std::vector<hsize_t>& dims);
@@ -151,6 +159,7 @@ class H5File {
   void read_attribute_raw(const std::string& object, const std::string& name, hid_t type,
                           void* value) const;
   H5Handle open_attribute(const std::string& object, const std::string& name) const;
+  std::uint64_t backing_bytes(const std::string& dataset) const;
   [[noreturn]] void fail_read(const std::string& what) const;
   [[noreturn]] void fail_write(const std::string& what) const;
 

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 
 #include "core/error.hpp"
+#include "io/declared_size.hpp"
 
 namespace distgae {
 namespace {
@@ -67,14 +67,15 @@ void MatrixMarketReader::parse_banner() {
     fail(fmt::format("malformed MatrixMarket banner, expected {}", kBannerForm));
   }
   if (!iequals(object, "matrix")) {
-    fail(fmt::format("unsupported MatrixMarket object {} (only 'matrix')", quote_token(object)));
+    fail(fmt::format("unsupported MatrixMarket object {} (only 'matrix')", quote_excerpt(object)));
   }
   if (iequals(format, "coordinate")) {
     header_.format = MatrixMarketFormat::coordinate;
   } else if (iequals(format, "array")) {
     header_.format = MatrixMarketFormat::array;
   } else {
-    fail(fmt::format("unknown MatrixMarket format {} (coordinate or array)", quote_token(format)));
+    fail(
+        fmt::format("unknown MatrixMarket format {} (coordinate or array)", quote_excerpt(format)));
   }
   if (iequals(field, "real")) {
     header_.field = MatrixMarketField::real;
@@ -84,10 +85,10 @@ void MatrixMarketReader::parse_banner() {
     header_.field = MatrixMarketField::pattern;
   } else if (is_unsupported_field(field)) {
     fail(fmt::format("unsupported MatrixMarket field {} (real, integer or pattern)",
-                     quote_token(field)));
+                     quote_excerpt(field)));
   } else {
     fail(fmt::format("unknown MatrixMarket field {} (real, integer or pattern)",
-                     quote_token(field)));
+                     quote_excerpt(field)));
   }
   if (iequals(symmetry, "general")) {
     header_.symmetry = MatrixMarketSymmetry::general;
@@ -95,10 +96,10 @@ void MatrixMarketReader::parse_banner() {
     header_.symmetry = MatrixMarketSymmetry::symmetric;
   } else if (is_unsupported_symmetry(symmetry)) {
     fail(fmt::format("unsupported MatrixMarket symmetry {} (general or symmetric)",
-                     quote_token(symmetry)));
+                     quote_excerpt(symmetry)));
   } else {
     fail(fmt::format("unknown MatrixMarket symmetry {} (general or symmetric)",
-                     quote_token(symmetry)));
+                     quote_excerpt(symmetry)));
   }
   if (header_.format == MatrixMarketFormat::array && header_.field == MatrixMarketField::pattern) {
     fail("the pattern field needs the coordinate format, not array");
@@ -113,17 +114,19 @@ void MatrixMarketReader::parse_size_line() {
     throw InputError(
         at_line(path(), lines_.line_number() + 1, fmt::format("missing size line {}", expected)));
   }
+  header_.size_line = lines_.line_number();
   std::string_view rest = line;
   std::int64_t sizes[3] = {0, 0, 0};
   const int wanted = coordinate ? 3 : 2;
   for (int i = 0; i < wanted; ++i) {
     const std::string_view token = next_token(rest);
     if (parse_int64(token, sizes[i]) != ParseStatus::ok || sizes[i] < 0) {
-      fail(fmt::format("bad size line, expected {} as non-negative integers", expected));
+      fail(fmt::format("bad size line, expected {} as non-negative integers, got {}", expected,
+                       quote_excerpt(line)));
     }
   }
   if (!next_token(rest).empty()) {
-    fail(fmt::format("bad size line, expected {} only", expected));
+    fail(fmt::format("bad size line, expected {} only, got {}", expected, quote_excerpt(line)));
   }
   header_.rows = sizes[0];
   header_.cols = sizes[1];
@@ -133,7 +136,39 @@ void MatrixMarketReader::parse_size_line() {
   }
   header_.stored_entries =
       coordinate ? sizes[2] : array_value_count(header_.rows, header_.cols, symmetric);
-  if (header_.stored_entries < 0) fail("matrix size does not fit in 64 bits");
+  if (header_.stored_entries < 0) {
+    fail(fmt::format("a {} x {} array has more values than fit in 64 bits", header_.rows,
+                     header_.cols));
+  }
+  check_declared_entries();
+}
+
+// A coordinate matrix cannot hold more entries than it has positions (more would repeat one),
+// and no matrix more than the rest of the file can hold: refused here, before a caller sizes
+// anything by the count.
+void MatrixMarketReader::check_declared_entries() {
+  const bool symmetric = header_.symmetry == MatrixMarketSymmetry::symmetric;
+  const std::int64_t positions = array_value_count(header_.rows, header_.cols, symmetric);
+  if (positions >= 0 && header_.stored_entries > positions) {
+    fail(fmt::format("declares {} entries, but a {} x {}{} matrix has only {} positions",
+                     header_.stored_entries, header_.rows, header_.cols,
+                     symmetric ? " symmetric" : "", positions));
+  }
+  const std::optional<std::uint64_t> remaining = lines_.bytes_remaining();
+  if (!remaining) return;
+  size_known_ = true;
+  // The shortest line an entry can take: two indices (a pattern entry; a value makes it longer,
+  // but the bound stays loose so that a short line gets its own, more precise error) or a value.
+  const bool array = header_.format == MatrixMarketFormat::array;
+  const std::uint64_t min_entry_bytes = array ? 2 : 4;
+  const char* shortest = array ? "'1\\n'" : "'1 1\\n'";
+  const std::int64_t fit = entries_that_fit(*remaining, min_entry_bytes);
+  if (header_.stored_entries > fit) {
+    fail(
+        fmt::format("declares {} entries, but the {} bytes after this line hold at most {} "
+                    "(an entry takes at least {} bytes, as {}): truncated file or wrong size line",
+                    header_.stored_entries, *remaining, fit, min_entry_bytes, shortest));
+  }
 }
 
 // Skips comment ('%') and blank lines.
@@ -146,12 +181,8 @@ bool MatrixMarketReader::next_data_line(std::string_view& line) {
 }
 
 std::size_t MatrixMarketReader::reservable_entries() const {
-  // Every stored value takes at least 2 bytes ("1\n"); without a file size (a pipe) stay small.
-  std::error_code error;
-  const std::uintmax_t file_bytes = std::filesystem::file_size(path(), error);
-  const std::uintmax_t bound = error ? std::uintmax_t{1} << 20 : file_bytes / 2;
-  return static_cast<std::size_t>(
-      std::min(static_cast<std::uintmax_t>(header_.stored_entries), bound));
+  const std::int64_t cap = size_known_ ? header_.stored_entries : std::int64_t{1} << 20;
+  return static_cast<std::size_t>(std::min(header_.stored_entries, cap));
 }
 
 bool MatrixMarketReader::next(MatrixMarketEntry& entry) {
@@ -178,6 +209,12 @@ bool MatrixMarketReader::next(MatrixMarketEntry& entry) {
   }
   entry.line = lines_.line_number();
   ++entries_read_;
+  if (header_.symmetry == MatrixMarketSymmetry::symmetric && entry.col > entry.row) {
+    fail(
+        fmt::format("entry at row {}, column {} lies above the diagonal: a symmetric "
+                    "MatrixMarket file stores the lower triangle only (row >= column)",
+                    entry.row + 1, entry.col + 1));
+  }
   if (header_.symmetry == MatrixMarketSymmetry::symmetric && entry.row != entry.col) {
     pending_mirror_ = MatrixMarketEntry{entry.col, entry.row, entry.value, entry.line};
   }
@@ -222,10 +259,10 @@ std::int64_t MatrixMarketReader::parse_index(std::string_view token, std::int64_
   std::int64_t index = 0;
   const ParseStatus status = parse_int64(token, index);
   if (status == ParseStatus::not_a_number) {
-    fail(fmt::format("expected an integer {} index, got {}", what, quote_token(token)));
+    fail(fmt::format("expected an integer {} index, got {}", what, quote_excerpt(token)));
   }
   if (status != ParseStatus::ok || index < 1 || index > bound) {
-    fail(fmt::format("{} index {} outside 1..{}", what, quote_token(token), bound));
+    fail(fmt::format("{} index {} outside 1..{}", what, quote_excerpt(token), bound));
   }
   return index;
 }
@@ -235,23 +272,23 @@ double MatrixMarketReader::parse_value(std::string_view token) {
     std::int64_t value = 0;
     const ParseStatus status = parse_int64(token, value);
     if (status == ParseStatus::not_a_number) {
-      fail(fmt::format("expected an integer value, got {}", quote_token(token)));
+      fail(fmt::format("expected an integer value, got {}", quote_excerpt(token)));
     }
     if (status == ParseStatus::out_of_range) {
-      fail(fmt::format("integer value {} does not fit in 64 bits", quote_token(token)));
+      fail(fmt::format("integer value {} does not fit in 64 bits", quote_excerpt(token)));
     }
     return static_cast<double>(value);
   }
   double value = 0.0;
   const ParseStatus status = parse_double(token, value);
   if (status == ParseStatus::not_a_number) {
-    fail(fmt::format("expected a real value, got {}", quote_token(token)));
+    fail(fmt::format("expected a real value, got {}", quote_excerpt(token)));
   }
   if (status == ParseStatus::out_of_range) {
-    fail(fmt::format("value {} is out of the range of a double", quote_token(token)));
+    fail(fmt::format("value {} is out of the range of a double", quote_excerpt(token)));
   }
   if (!std::isfinite(value)) {
-    fail(fmt::format("value {} is not finite (NaN and Inf are not allowed)", quote_token(token)));
+    fail(fmt::format("value {} is not finite (NaN and Inf are not allowed)", quote_excerpt(token)));
   }
   return value;
 }

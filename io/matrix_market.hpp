@@ -27,7 +27,9 @@ struct MatrixMarketHeader {
   std::int64_t cols = 0;
   // Values stored in the file: the size line's count (coordinate), rows*cols (general array) or
   // the lower triangle rows*(rows+1)/2 (symmetric array). Mirrored entries are not counted.
+  // Never more than the rest of a regular file can hold (checked when the size line is read).
   std::int64_t stored_entries = 0;
+  long long size_line = 0;  // 1-based line of the size line, for errors about the sizes
 };
 
 struct MatrixMarketEntry {
@@ -40,7 +42,9 @@ struct MatrixMarketEntry {
 class MatrixMarketReader {
  public:
   // Opens the file and parses its banner and size line; any problem is an InputError naming the
-  // file and line.
+  // file and line. So is a declared count of entries that the rest of the file is too short to
+  // hold (a coordinate entry line takes at least 4 bytes, "i j\n", an array value 2), so that
+  // nothing sized by it can be larger than the file warrants.
   explicit MatrixMarketReader(const std::string& path);
 
   const MatrixMarketHeader& header() const { return header_; }
@@ -48,12 +52,14 @@ class MatrixMarketReader {
   // Lines holding a stored entry read so far (comments and blank lines excluded).
   long long data_lines() const { return static_cast<long long>(entries_read_); }
 
-  // Entries worth reserving room for: the declared count, capped by what the file's size can
-  // hold so that a corrupt size line cannot make a caller allocate terabytes.
+  // Entries worth reserving room for: the declared count, which the file's size bounds; for a
+  // pipe, whose size is unknown and whose count is only checked at its end, at most 2^20.
   std::size_t reservable_entries() const;
 
   // Sets `entry` to the next entry; false after the last one, once it has checked that the file
-  // holds exactly the declared number. Bad entries are InputErrors naming the line.
+  // holds exactly the declared number. Bad entries are InputErrors naming the line, among them
+  // an entry of a symmetric coordinate matrix above the diagonal (the format stores the lower
+  // triangle only, and its mirror would be a second value for the same position).
   bool next(MatrixMarketEntry& entry);
 
   // Calls visit(const MatrixMarketEntry&) for every remaining entry.
@@ -66,6 +72,7 @@ class MatrixMarketReader {
  private:
   void parse_banner();
   void parse_size_line();
+  void check_declared_entries();
   bool next_data_line(std::string_view& line);
   void parse_coordinate_entry(std::string_view line, MatrixMarketEntry& entry);
   void parse_array_entry(std::string_view line, MatrixMarketEntry& entry);
@@ -79,6 +86,7 @@ class MatrixMarketReader {
   std::int64_t array_row_ = 0;  // position of the next array value
   std::int64_t array_col_ = 0;
   std::optional<MatrixMarketEntry> pending_mirror_;
+  bool size_known_ = false;  // a regular file: the declared count was checked against its size
 };
 
 // True when `bytes` (the start of a file) begins with the MatrixMarket banner "%%MatrixMarket".

@@ -1,38 +1,35 @@
 #include "io/node_id_list.hpp"
 
-#include <charconv>
-#include <fstream>
+#include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "io/text_scanner.hpp"
 
 namespace distgae {
 
 std::vector<GlobalId> read_node_id_list(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(at_file(path, "cannot open"));
+  LineReader lines(path);
   std::vector<GlobalId> ids;
-  std::string line;
-  long long line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    std::size_t begin = line.find_first_not_of(" \t\r");
-    if (begin == std::string::npos || line[begin] == '#' || line[begin] == '%') continue;
-    std::size_t end = line.find_last_not_of(" \t\r") + 1;
+  std::string_view line;
+  while (lines.next(line)) {
+    std::string_view rest = skip_blanks(line);
+    if (rest.empty() || rest.front() == '#' || rest.front() == '%') continue;
+    const std::string_view token = next_token(rest);
     GlobalId id = 0;
-    const char* first = line.data() + begin;
-    const char* last = line.data() + end;
-    auto [ptr, ec] = std::from_chars(first, last, id);
-    if (ec == std::errc::result_out_of_range) {
-      throw InputError(at_line(path, line_number, "node id does not fit in 64 bits"));
+    const ParseStatus status = parse_int64(token, id);
+    if (status == ParseStatus::out_of_range) {
+      throw InputError(at_line(
+          path, lines.line_number(),
+          fmt::format("node id {} does not fit in a 64-bit integer", quote_excerpt(token))));
     }
-    if (ec != std::errc() || ptr != last) {
-      throw InputError(
-          at_line(path, line_number,
-                  "expected one integer node id, got '" + std::string(first, last) + "'"));
+    if (status != ParseStatus::ok || !next_token(rest).empty()) {
+      throw InputError(at_line(path, lines.line_number(),
+                               fmt::format("expected one integer node id per line, got {}",
+                                           quote_excerpt(skip_blanks(line)))));
     }
     ids.push_back(id);
   }
-  if (ids.empty()) throw InputError(at_file(path, "no node ids"));
+  if (ids.empty()) throw InputError(at_file(path, "no node ids (only comments and blank lines)"));
   return ids;
 }
 

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "core/error.hpp"
 
 namespace distgae {
@@ -34,7 +36,18 @@ LineReader::LineReader(std::string path, std::size_t chunk_bytes)
     : path_(std::move(path)),
       file_(open_for_reading(path_)),
       buffer_(std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(chunk_bytes, 1))),
-      capacity_(std::max<std::size_t>(chunk_bytes, 1)) {}
+      capacity_(std::max<std::size_t>(chunk_bytes, 1)) {
+  struct stat status {};
+  if (::fstat(::fileno(file_.get()), &status) == 0 && S_ISREG(status.st_mode)) {
+    file_size_ = static_cast<std::uint64_t>(status.st_size);
+  }
+}
+
+std::optional<std::uint64_t> LineReader::bytes_remaining() const {
+  if (!file_size_) return std::nullopt;
+  const std::uint64_t consumed = bytes_consumed();
+  return *file_size_ > consumed ? *file_size_ - consumed : 0;
+}
 
 bool LineReader::next(std::string_view& line) {
   for (;;) {
@@ -110,16 +123,21 @@ ParseStatus parse_double(std::string_view token, double& value) {
   return ParseStatus::ok;
 }
 
-std::string quote_token(std::string_view token) {
-  constexpr std::size_t kMaxShown = 40;
+std::string quote_excerpt(std::string_view text) {
+  constexpr std::size_t kMaxShown = 80;
   std::string quoted = "'";
-  for (std::size_t i = 0; i < token.size() && i < kMaxShown; ++i) {
-    const auto byte = static_cast<unsigned char>(token[i]);
-    quoted += (byte >= 0x20 && byte < 0x7f) ? static_cast<char>(byte) : '?';
+  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\\') {
+      quoted += "\\\\";
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      quoted += static_cast<char>(byte);
+    } else {
+      quoted += fmt::format("\\x{:02x}", byte);
+    }
   }
-  if (token.size() > kMaxShown) quoted += "...";
-  quoted += '\'';
-  return quoted;
+  if (text.size() > kMaxShown) return quoted + fmt::format("...' ({} bytes)", text.size());
+  return quoted + '\'';
 }
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,9 @@ class LineReader {
   long long line_number() const { return line_number_; }
   // Bytes of the file consumed by the lines returned so far.
   std::uint64_t bytes_consumed() const { return buffer_offset_ + begin_; }
+  // Bytes after the lines returned so far, from the size the file had when opened; unset for a
+  // pipe or device, whose size is unknown. What a header declares is checked against it.
+  std::optional<std::uint64_t> bytes_remaining() const;
   const std::string& path() const { return path_; }
 
  private:
@@ -47,6 +51,7 @@ class LineReader {
   std::size_t end_ = 0;              // one past the last valid byte
   bool at_eof_ = false;
   long long line_number_ = 0;
+  std::optional<std::uint64_t> file_size_;  // unset unless a regular file
 };
 
 // The first `count` bytes of the file (fewer when it is shorter); InputError if it cannot be read.
@@ -86,9 +91,12 @@ ParseStatus parse_int64(std::string_view token, std::int64_t& value);
 // Accepts decimal and exponent forms plus "inf"/"nan" (callers decide whether those are allowed).
 ParseStatus parse_double(std::string_view token, double& value);
 
-// A token quoted for an error message: at most 40 characters, non-printable bytes as '?', so the
-// message stays on one line whatever the file holds.
-std::string quote_token(std::string_view token);
+// Input text (a token, a line) quoted for an error message: its first 80 bytes between single
+// quotes, control characters and other non-ASCII bytes as \xNN and a backslash as \\; when cut,
+// "..." inside the quotes and the full length after them ('abc...' (10485760 bytes)). Every message
+// that shows file contents goes through it, so an error stays one short, printable line whatever
+// the file holds (a 10 MB line, a NUL, an escape sequence that would drive the terminal).
+std::string quote_excerpt(std::string_view text);
 
 // ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);

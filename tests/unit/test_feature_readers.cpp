@@ -82,10 +82,11 @@ TEST_F(FeatureReaderTest, MatrixMarketDuplicateEntryIsAnErrorWithItsLine) {
       write("%%MatrixMarket matrix coordinate real general\n3 3 4\n2 2 1\n1 1 1\n3 1 2\n2 2 0\n");
   EXPECT_EQ(input_error([&] { read_matrix_market_features(path); }),
             path + ":6: duplicate entry at row 2, column 2 (first on line 3)");
+  // An entry above the diagonal of a symmetric file is refused before its mirror could collide.
   const std::string mirrored =
       write("%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n2 1 1\n1 2 1\n", "s.mtx");
   EXPECT_TRUE(contains(input_error([&] { read_matrix_market_features(mirrored); }),
-                       mirrored + ":4: duplicate entry"));
+                       mirrored + ":4: entry at row 1, column 2 lies above the diagonal"));
 }
 
 TEST_F(FeatureReaderTest, MatrixMarketNonFiniteOrHugeValueIsAnErrorWithItsLine) {
@@ -98,6 +99,51 @@ TEST_F(FeatureReaderTest, MatrixMarketNonFiniteOrHugeValueIsAnErrorWithItsLine) 
   const std::string huge = write(header + "2 2 1e300\n", "huge.mtx");
   EXPECT_TRUE(contains(input_error([&] { read_matrix_market_features(huge); }),
                        huge + ":4: value 1e+300 does not fit in float32"));
+}
+
+TEST_F(FeatureReaderTest, MatrixMarketWithZeroColumnsIsRefusedAtTheSizeLine) {
+  const std::string coordinate =
+      write("%%MatrixMarket matrix coordinate real general\n% c\n4 0 0\n");
+  EXPECT_EQ(input_error([&] { read_features(coordinate); }),
+            coordinate +
+                ":3: the feature matrix has 0 columns (for a graph without features, leave "
+                "--features out)");
+  const std::string array = write("%%MatrixMarket matrix array real general\n4 0\n", "a.mtx");
+  EXPECT_TRUE(contains(input_error([&] { read_features(array); }), array + ":2: the feature "
+                                                                           "matrix has 0 columns"));
+}
+
+TEST_F(FeatureReaderTest, MatrixMarketWithMoreThanInt32ColumnsIsRefusedSayingWhy) {
+  const std::string path =
+      write("%%MatrixMarket matrix coordinate real general\n1 2147483648 1\n1 1 1\n");
+  EXPECT_EQ(input_error([&] { read_features(path); }),
+            path +
+                ":2: 2147483648 feature columns exceed the supported 2147483647 (column indices "
+                "are 32-bit, and the first layer holds a [columns, hidden] weight matrix)");
+}
+
+// The reader allocates a row offset per declared row: a size line of a few bytes declaring
+// billions of rows (or columns) without entries is refused before anything is allocated.
+TEST_F(FeatureReaderTest, MatrixMarketDeclaringFarMoreRowsOrColumnsThanEntriesIsRefused) {
+  const std::string rows =
+      write("%%MatrixMarket matrix coordinate real general\n99999999999 3 1\n1 1 1\n");
+  EXPECT_EQ(input_error([&] { read_features(rows); }),
+            rows +
+                ":2: declares 99999999999 rows but only 1 entries; more than 16777216 rows "
+                "without an entry are refused (each costs memory, none carries data)");
+  const std::string cols =
+      write("%%MatrixMarket matrix coordinate real general\n3 2000000000 1\n1 1 1\n", "c.mtx");
+  EXPECT_TRUE(contains(input_error([&] { read_features(cols); }),
+                       cols + ":2: declares 2000000000 columns but only 1 entries"));
+  // Up to the allowance beyond the entries, rows without any are zero rows as before.
+  const std::string allowed =
+      write("%%MatrixMarket matrix coordinate real general\n16777217 3 1\n2 3 1.5\n", "ok.mtx");
+  const FeatureMatrix matrix = read_features(allowed);
+  EXPECT_EQ(matrix.n_rows(), 16777217);
+  EXPECT_EQ(matrix.nnz(), 1);
+  const std::string beyond =
+      write("%%MatrixMarket matrix coordinate real general\n16777218 3 1\n2 3 1.5\n", "no.mtx");
+  EXPECT_TRUE(contains(input_error([&] { read_features(beyond); }), beyond + ":2: declares "));
 }
 
 TEST_F(FeatureReaderTest, Hdf5DenseDoublesBecomeSparseRows) {
@@ -154,6 +200,38 @@ TEST_F(FeatureReaderTest, Hdf5MissingWrongShapeOrWrongTypeDatasetIsAnError) {
   H5Tclose(string_type);
   EXPECT_TRUE(contains(input_error([&] { read_hdf5_features(path, "names"); }),
                        "dataset 'names' must hold integers or floating-point numbers"));
+}
+
+// A chunked dataset whose chunks were never written costs nothing to declare: its shape alone
+// must not size what the reader allocates or loops over.
+TEST_F(FeatureReaderTest, Hdf5ZeroHugeOrUnbackedShapesAreRefusedNamingTheDataset) {
+  const std::string path = this->path("shapes.h5");
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const auto add_unwritten = [&](const char* name, std::vector<hsize_t> dims) {
+    const hid_t space = H5Screate_simple(2, dims.data(), nullptr);
+    const hid_t create = H5Pcreate(H5P_DATASET_CREATE);
+    const hsize_t chunk[2] = {1, 1};
+    H5Pset_chunk(create, 2, chunk);
+    const hid_t set =
+        H5Dcreate2(file, name, H5T_NATIVE_FLOAT, space, H5P_DEFAULT, create, H5P_DEFAULT);
+    EXPECT_GE(set, 0) << name;
+    H5Dclose(set);
+    H5Pclose(create);
+    H5Sclose(space);
+  };
+  add_unwritten("no_columns", {4, 0});
+  add_unwritten("too_wide", {1, hsize_t{1} << 31});
+  add_unwritten("unbacked", {hsize_t{1} << 40, 4});
+  H5Fclose(file);
+  EXPECT_EQ(input_error([&] { read_features(path, "no_columns"); }),
+            path +
+                ": dataset 'no_columns': the feature matrix has 0 columns (for a graph without "
+                "features, leave --features out)");
+  EXPECT_TRUE(contains(input_error([&] { read_features(path, "too_wide"); }),
+                       path + ": dataset 'too_wide': 2147483648 feature columns exceed the "
+                              "supported 2147483647 (column indices are 32-bit"));
+  EXPECT_TRUE(contains(input_error([&] { read_features(path, "unbacked"); }),
+                       path + ": dataset 'unbacked' is [1099511627776, 4], more values than a "));
 }
 
 TEST_F(FeatureReaderTest, Hdf5ForeignOrTruncatedFileIsOneLineError) {

@@ -65,8 +65,9 @@ TEST_F(GraphReaderTest, EdgeListErrorsNameFileAndLine) {
             path + ":17: expected an integer node id, got 'abc'");
 
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"0 1\n5\n", ":2: expected two node ids 'u v [weight]', got one column"},
-      {"0 1 1 1\n", ":1: expected 'u v [weight]', got more than three columns"},
+      {"0 1\n5\n", ":2: expected two node ids 'u v [weight]', got one column: '5'"},
+      {"0 1 1 1\n", ":1: expected 'u v [weight]', got more than three columns: '0 1 1 1'"},
+      {"0 1\n1 \x02\n", ":2: expected an integer node id, got '\\x02'"},
       {"0 1.5\n", ":1: expected an integer node id, got '1.5'"},
       {"0 1 heavy\n", ":1: expected a numeric weight in the third column, got 'heavy'"},
       {"# c\n1 9223372036854775808\n",
@@ -77,6 +78,44 @@ TEST_F(GraphReaderTest, EdgeListErrorsNameFileAndLine) {
     const std::string file = write(content, "bad.txt");
     EXPECT_TRUE(contains(input_error([&] { read_edge_list(file); }), file + expected)) << content;
   }
+}
+
+// A 10 MB line (a binary file given as a graph, a file without newlines) is quoted in 80 bytes.
+TEST_F(GraphReaderTest, EdgeListErrorOnAHugeLineStaysShort) {
+  const std::string path = write("0 1\n1 " + std::string(10 << 20, 'q') + " 2\n");
+  const std::string message = input_error([&] { read_edge_list(path); });
+  EXPECT_EQ(message, path + ":2: expected an integer node id, got '" + std::string(80, 'q') +
+                         "...' (10485760 bytes)");
+}
+
+// Each declared node is allocated downstream, so a header of a few bytes may not declare
+// billions of nodes that no edge names; the same count given by the caller is accepted.
+TEST_F(GraphReaderTest, EdgeListNodesHeaderFarBeyondItsEdgesIsRefused) {
+  const std::string path = write("# c\n# nodes: 1000000000000\n0 1\n");
+  EXPECT_EQ(input_error([&] { read_edge_list(path); }),
+            path +
+                ":2: '# nodes: 1000000000000' declares more nodes than its 1 edges name plus "
+                "16777216 isolated ones; refused, as every declared node costs memory (give "
+                "--num-nodes to mean it)");
+  EdgeListOptions options;
+  options.id_bound = 1000000000000;
+  EXPECT_EQ(read_edge_list(path, options).declared_num_nodes, 1000000000000);
+  // Up to the allowance plus two nodes per edge is accepted.
+  const std::string edge = write("# nodes: 16777218\n0 1\n", "edge.txt");
+  EXPECT_EQ(read_edge_list(edge).declared_num_nodes, 16777218);
+  const std::string beyond = write("# nodes: 16777219\n0 1\n", "beyond.txt");
+  EXPECT_TRUE(contains(input_error([&] { read_edge_list(beyond); }), beyond + ":1: "));
+}
+
+TEST_F(GraphReaderTest, MatrixMarketGraphFarMoreNodesThanEntriesIsRefused) {
+  const std::string path =
+      write("%%MatrixMarket matrix coordinate pattern general\n99999999999 99999999999 1\n2 1\n",
+            "g.mtx");
+  EXPECT_EQ(input_error([&] { read_graph(path); }),
+            path +
+                ":2: a 99999999999 x 99999999999 matrix with 1 entries declares more nodes "
+                "than its entries name plus 16777216 isolated ones; refused, as every "
+                "declared node costs memory");
 }
 
 TEST_F(GraphReaderTest, EdgeListWithoutEdgesIsAnError) {
@@ -184,10 +223,19 @@ TEST_F(GraphReaderTest, LineReaderParsesNumbersWholeTokensOnly) {
   EXPECT_EQ(value, -1500.0);
   EXPECT_EQ(parse_double("1e-310", value), ParseStatus::ok);  // subnormal, still a number
   EXPECT_EQ(parse_double("1,5", value), ParseStatus::not_a_number);
-  EXPECT_EQ(quote_token(std::string("a\x01"
-                                    "b",
-                                    3)),
-            "'a?b'");
+}
+
+TEST(QuoteExcerpt, EscapesUnprintableBytesAndCutsAt80) {
+  EXPECT_EQ(quote_excerpt("abc"), "'abc'");
+  EXPECT_EQ(quote_excerpt(""), "''");
+  EXPECT_EQ(quote_excerpt(std::string("a\x01\x07\tb\0\x7f\x80\xff", 9)),
+            "'a\\x01\\x07\\x09b\\x00\\x7f\\x80\\xff'");
+  EXPECT_EQ(quote_excerpt("C:\\x41"), "'C:\\\\x41'");  // a backslash cannot pass for an escape
+  EXPECT_EQ(quote_excerpt("\x1b[2J"), "'\\x1b[2J'");   // no terminal escape gets through
+  const std::string eighty(80, 'z');
+  EXPECT_EQ(quote_excerpt(eighty), "'" + eighty + "'");
+  EXPECT_EQ(quote_excerpt(eighty + "!"), "'" + eighty + "...' (81 bytes)");
+  EXPECT_EQ(quote_excerpt(std::string(10 << 20, '\n')).size(), 80 * 4 + 2 + 3 + 17);
 }
 
 TEST_F(GraphReaderTest, MatrixMarketGraphTurnsNonZerosIntoEdges) {
@@ -218,7 +266,7 @@ TEST_F(GraphReaderTest, MatrixMarketGraphMustBeSquareAndHaveEdges) {
   const std::string rectangular =
       write("%%MatrixMarket matrix coordinate pattern general\n2 3 1\n1 3\n", "r.mtx");
   EXPECT_TRUE(contains(input_error([&] { read_matrix_market_graph(rectangular); }),
-                       rectangular + ": a graph's matrix must be square, got 2 x 3"));
+                       rectangular + ":2: a graph's matrix must be square, got 2 x 3"));
   const std::string zeros =
       write("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 2 0\n", "z.mtx");
   EXPECT_TRUE(

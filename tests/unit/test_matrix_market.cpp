@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/matrix_market.hpp"
+#include "io/text_scanner.hpp"
 #include "test_util.hpp"
 
 namespace distgae {
@@ -161,8 +162,10 @@ TEST_F(MatrixMarketTest, RejectsFewerOrMoreEntriesThanDeclared) {
   const std::string more =
       write("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n2 2 1\n");
   EXPECT_TRUE(contains(read_error(more), more + ":4: more entries than the 1 declared"));
-  const std::string short_array = write("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n");
-  EXPECT_TRUE(contains(read_error(short_array), "file ends after 3 of the 4 declared"));
+  // A comment leaves room for the fourth value, so the count is only found short at the end.
+  const std::string short_array =
+      write("%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n% no fourth\n");
+  EXPECT_TRUE(contains(read_error(short_array), ":6: file ends after 3 of the 4 declared"));
 }
 
 TEST_F(MatrixMarketTest, RejectsBadValuesNamingTheLine) {
@@ -186,6 +189,77 @@ TEST_F(MatrixMarketTest, RejectsBadValuesNamingTheLine) {
     const std::string path = write(content);
     EXPECT_TRUE(contains(read_error(path), path + expected)) << content;
   }
+}
+
+// The fuzzer's find: a size line of a few bytes declaring billions of entries made readers
+// reserve room for them. The count must now fit in the bytes after the size line.
+TEST_F(MatrixMarketTest, RefusesMoreDeclaredEntriesThanTheFileCanHold) {
+  const std::string coordinate =
+      write("%%MatrixMarket matrix coordinate pattern general\n999999 999999 99999999999\n1 1\n",
+            "c.mtx");
+  EXPECT_EQ(
+      read_error(coordinate),
+      coordinate +
+          ":2: declares 99999999999 entries, but the 4 bytes after this line hold at most 1 "
+          "(an entry takes at least 4 bytes, as '1 1\\n'): truncated file or wrong size line");
+  const std::string array =
+      write("%%MatrixMarket matrix array real general\n100000 100000\n1\n2\n", "a.mtx");
+  EXPECT_TRUE(contains(read_error(array), array + ":2: declares 10000000000 entries, but the 4 "
+                                                  "bytes after this line hold at most 2"));
+  const std::string overflow =
+      write("%%MatrixMarket matrix array real general\n9999999999 9999999999\n", "o.mtx");
+  EXPECT_TRUE(contains(read_error(overflow), overflow + ":2: a 9999999999 x 9999999999 array has "
+                                                        "more values than fit in 64 bits"));
+  // Exactly as many as fit: 3 shortest entries, the last without its newline, are accepted.
+  const std::string tight =
+      write("%%MatrixMarket matrix coordinate pattern general\n9 9 3\n1 1\n2 2\n3 3", "t.mtx");
+  EXPECT_EQ(read_all(tight).size(), 3u);
+  EXPECT_EQ(MatrixMarketReader(tight).reservable_entries(), 3u);
+}
+
+TEST_F(MatrixMarketTest, RefusesMoreDeclaredEntriesThanTheMatrixHasPositions) {
+  const std::string general =
+      write("%%MatrixMarket matrix coordinate real general\n2 2 5\n" + std::string(64, '%') + "\n");
+  EXPECT_TRUE(
+      contains(read_error(general),
+               general + ":2: declares 5 entries, but a 2 x 2 matrix has only 4 positions"));
+  const std::string symmetric = write("%%MatrixMarket matrix coordinate real symmetric\n2 2 4\n" +
+                                      std::string(64, '%') + "\n");
+  EXPECT_TRUE(contains(read_error(symmetric),
+                       ":2: declares 4 entries, but a 2 x 2 symmetric "
+                       "matrix has only 3 positions"));
+}
+
+// A symmetric file stores the lower triangle; an entry above the diagonal would be mirrored
+// onto a position that may hold a value of its own.
+TEST_F(MatrixMarketTest, RefusesSymmetricEntriesAboveTheDiagonal) {
+  const std::string path =
+      write("%%MatrixMarket matrix coordinate real symmetric\n3 3 3\n2 1 1\n3 3 1\n1 3 5\n");
+  EXPECT_EQ(read_error(path), path +
+                                  ":5: entry at row 1, column 3 lies above the diagonal: a "
+                                  "symmetric MatrixMarket file stores the lower triangle "
+                                  "only (row >= column)");
+  const std::string pattern =
+      write("%%MatrixMarket matrix coordinate pattern symmetric\n2 2 1\n1 2\n", "p.mtx");
+  EXPECT_TRUE(contains(read_error(pattern), pattern + ":3: entry at row 1, column 2 lies above"));
+}
+
+// Whatever a file holds, an error quotes at most 80 bytes of it, printable, on one line.
+TEST_F(MatrixMarketTest, ErrorsQuoteShortPrintableExcerpts) {
+  const std::string long_token(10 << 20, '7');
+  const std::string huge =
+      write("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 x" + long_token + "\n");
+  const std::string message = read_error(huge);
+  EXPECT_LT(message.size(), huge.size() + 200);
+  EXPECT_TRUE(contains(message, ":3: expected a real value, got 'x777"));
+  EXPECT_TRUE(contains(message, "...' (10485761 bytes)"));
+  const std::string control = write(
+      "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 \x1b[31m\x07\x01\xff\n", "c.mtx");
+  EXPECT_TRUE(
+      contains(read_error(control), ":3: expected a real value, got '\\x1b[31m\\x07\\x01\\xff'"));
+  const std::string banner =
+      write("%%MatrixMarket matrix coordinate real ge" + std::string(1, '\0') + "neral\n", "b.mtx");
+  EXPECT_TRUE(contains(read_error(banner), "unknown MatrixMarket symmetry 'ge\\x00neral'"));
 }
 
 TEST_F(MatrixMarketTest, MissingFileIsAnInputErrorNamingIt) {
