@@ -86,6 +86,9 @@ struct PartData {
   std::vector<NodePair> train_edges;
   std::vector<NodePair> val_pos, val_neg, test_pos, test_neg;
   FeatureMatrix features;  // [n_owned, feature_dim]; n_cols == 0 when featureless
+  // meta's graph_fingerprint, so a part of another dataset is told apart; empty when unknown (a
+  // part written before the attribute existed, or built without partition_dataset).
+  std::string graph_fingerprint;
 };
 
 // Path helpers: DIR/meta.h5 and DIR/part-<r>.h5.
@@ -98,7 +101,13 @@ std::string part_path(const std::string& dir, int part);
 void write_dataset(const std::string& dir, const DatasetMeta& meta,
                    const std::vector<PartData>& parts, bool overwrite);
 
+// Reads and validates meta.h5 (io/part_validation.hpp): InputError naming the file, the dataset
+// or attribute and the offending value when it breaks an invariant of docs/format.md.
 DatasetMeta read_dataset_meta(const std::string& dir);
+// Reads part `part` and validates it against itself and against `meta` (a validated meta of the
+// same directory); every size is checked against the file's shapes before it allocates anything.
+PartData read_part(const std::string& dir, int part, const DatasetMeta& meta);
+// The same, reading meta.h5 first.
 PartData read_part(const std::string& dir, int part);
 
 }  // namespace distgae

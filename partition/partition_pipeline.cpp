@@ -130,6 +130,7 @@ PartitionedDataset partition_dataset(const PartitionJob& job) {
   meta.source_graph = job.graph_path;
   meta.source_features = job.features_path;
   meta.graph_fingerprint = graph_fingerprint(graph, split, features);
+  for (PartData& part : result.parts) part.graph_fingerprint = meta.graph_fingerprint;
   meta.input_lines = data_lines;
   meta.self_loops_dropped = graph.self_loops_dropped;
   meta.duplicates_merged = graph.duplicates_merged;
