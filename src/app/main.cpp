@@ -1,10 +1,11 @@
 // distgae: one binary, one subcommand per job step. Errors are caught here, once, and printed as
-// one line; bad input exits with 2, anything else with 1. Under MPI an error on one rank aborts
-// the whole job so no other rank hangs in a collective.
+// one line; bad input exits with 2, anything else with 1. Under MPI an error on one rank ends
+// the whole job (MpiEnv::end_after_error) so no other rank hangs in a collective.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "app/commands.hpp"
 #include "comm/mpi_env.hpp"
@@ -12,11 +13,23 @@
 
 namespace {
 
-int fail(const char* kind, const char* message, int exit_code) {
-  std::fprintf(stderr, "distgae: %s%s\n", kind, message);
-  std::fflush(stderr);
-  distgae::MpiEnv::abort_job(exit_code);
-  return exit_code;
+// Prints the error and ends this process's part in the job. An error every rank agreed on is
+// printed by rank 0 alone; any other is printed by the rank that has it, prefixed with its rank
+// in a job of several, and then aborts the job.
+int fail(const distgae::ErrorReport& report) {
+  using distgae::MpiEnv;
+  const int rank = MpiEnv::active_rank();
+  const int ranks = MpiEnv::active_world_size();
+  if (!report.agreed || rank == 0) {
+    const char* kind = report.exit_code == distgae::kExitBadInput ? "error" : "internal error";
+    const std::string where = !report.agreed && ranks > 1 ? "[rank " + std::to_string(rank) + "/" +
+                                                                std::to_string(ranks) + "] "
+                                                          : "";
+    std::fprintf(stderr, "distgae: %s: %s%s\n", kind, where.c_str(), report.message.c_str());
+    std::fflush(stderr);
+  }
+  MpiEnv::end_after_error(report.exit_code, report.agreed);
+  return report.exit_code;
 }
 
 }  // namespace
@@ -40,13 +53,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail("error: ", e.what(), distgae::kExitBadInput);
+    // Every rank of a job parses the same arguments and fails alike: one line, from the first.
+    if (distgae::MpiEnv::launcher_rank() == 0) {
+      std::fprintf(stderr, "distgae: error: %s\n", e.what());
+    }
+    return distgae::kExitBadInput;
   }
   try {
     return action();
-  } catch (const distgae::InputError& e) {
-    return fail("error: ", e.what(), distgae::kExitBadInput);
-  } catch (const std::exception& e) {
-    return fail("internal error: ", e.what(), distgae::kExitInternal);
+  } catch (...) {
+    return fail(distgae::report_current_exception());
   }
 }

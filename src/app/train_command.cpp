@@ -5,9 +5,11 @@
 
 #include "app/commands.hpp"
 #include "app/graph_input_options.hpp"
+#include "comm/agreement.hpp"
 #include "comm/communicator.hpp"
 #include "comm/mpi_env.hpp"
 #include "core/error.hpp"
+#include "core/fault_injection.hpp"
 #include "core/log.hpp"
 #include "io/dataset.hpp"
 #include "partition/partition_pipeline.hpp"
@@ -50,6 +52,7 @@ LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
                       m.num_parts, world.size(), m.num_parts, world.size(), m.source_graph,
                       features, world.size(), m.seed)));
     }
+    fault_injection_point("read_part", world.rank());
     loaded.part = read_part(flags.data_dir, world.rank());
     return loaded;
   }
@@ -74,7 +77,8 @@ int run_train(TrainFlags& flags) {
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
-  LoadedData data = load_data(flags, world);
+  // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
+  LoadedData data = agree_on_errors(world, [&] { return load_data(flags, world); });
   return run_training(config, data.meta, std::move(data.part), world);
 }
 

@@ -22,6 +22,30 @@ inline constexpr int kExitBadInput = 2;
 // (75 is sysexits' EX_TEMPFAIL, "try again later").
 inline constexpr int kExitCheckpointed = 75;
 
+// An error every rank of an MPI job raised together, after agreeing on it (comm/agreement.hpp):
+// the message is the first failing rank's, the exit code that of its error. main prints it once
+// (rank 0) and every rank exits normally with the code, with no MPI_Abort.
+class AgreedError : public std::runtime_error {
+ public:
+  AgreedError(const std::string& message, int exit_code)
+      : std::runtime_error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+// What main prints and returns for an error: the message and the exit code its type implies
+// (InputError: kExitBadInput; AgreedError: its own; anything else: kExitInternal).
+struct ErrorReport {
+  std::string message;
+  int exit_code = kExitInternal;
+  bool agreed = false;  // an AgreedError: every rank of the job holds the same report
+};
+
+// The report of the exception being handled; call only inside a catch block.
+ErrorReport report_current_exception();
+
 // "path:line: message", the one-line form of a problem found at a line of a text file.
 std::string at_line(const std::string& path, long long line, const std::string& message);
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/fault_injection.hpp"
 #include "io/embedding_files.hpp"
 #include "io/staged_directory.hpp"
 
@@ -111,6 +112,7 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
   if (vgae) shard.logstd = copy_rows(trainer.logstd());
   write_embedding_shard((fs::path(staging) / embedding_shard_name(part.part)).string(), shard,
                         config.latent, attributes);
+  fault_injection_point("write_embeddings", world.rank());
   world.barrier();
   if (world.rank() == 0) {
     write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,

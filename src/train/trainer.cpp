@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/fault_injection.hpp"
 #include "core/error.hpp"
 #include "core/timer.hpp"
 #include "model/link_loss.hpp"
@@ -85,6 +86,8 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   // Phases switch below as the step goes; the caller's phase resumes on return.
   const ScopedPhase step(Phase::kOther);
   encoder_->forward(parameters_, node_rows_);
+  // Mid-step, so the other ranks are inside the step's exchanges when this one fails.
+  fault_injection_point("epoch", world_.rank());
   const Matrix& mu = encoder_->mu();
   const auto n_owned = mu.rows();
   const auto latent = mu.cols();

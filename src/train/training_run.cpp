@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/fault_injection.hpp"
 #include "core/log.hpp"
 #include "core/memory.hpp"
 #include "core/parallel_work.hpp"
@@ -56,6 +57,7 @@ StartingPoint resume_if_asked(const TrainingConfig& config, const CheckpointPoli
     log::info("no checkpoint in {}: starting from epoch 1", checkpoints.directory());
     return {};
   }
+  fault_injection_point("read_checkpoint", trainer.part().part);
   trainer.restore(found->state, found->path);
   log::info("resumed from {} (epoch {}, written by {} ranks)", found->path, found->state.epoch,
             found->state.num_ranks);
