@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
+#include "io/embedding_validation.hpp"
 #include "io/h5_file.hpp"
 #include "io/staged_directory.hpp"
 
@@ -66,7 +67,8 @@ std::vector<EmbeddingSource> mapped_sources(const H5File& file) {
   return sources;
 }
 
-EmbeddingsSummary summarize(const H5File& file) {
+// One file's summary, its attributes checked against its shapes; a view's shards unread.
+EmbeddingsSummary summarize_file(const H5File& file) {
   if (!looks_like_embeddings(file)) {
     throw InputError(at_file(file.path(),
                              "not a distgae embeddings file (no embedding and node_id datasets "
@@ -86,6 +88,12 @@ EmbeddingsSummary summarize(const H5File& file) {
   if (has_root_attribute(file, "num_parts")) {
     s.num_parts = file.read_attribute<std::int32_t>("/", "num_parts");
   }
+  if (has_root_attribute(file, "n_rows")) {
+    s.n_rows_attribute = file.read_attribute<std::int64_t>("/", "n_rows");
+  }
+  if (has_root_attribute(file, "num_nodes")) {
+    s.num_nodes_attribute = file.read_attribute<std::int64_t>("/", "num_nodes");
+  }
   const std::vector<hsize_t> ids = file.shape("node_id");
   s.rows = ids.size() == 1 ? static_cast<std::int64_t>(ids[0]) : -1;
   const std::vector<hsize_t> matrix = {static_cast<hsize_t>(s.rows),
@@ -99,6 +107,20 @@ EmbeddingsSummary summarize(const H5File& file) {
   }
   s.shards = mapped_sources(file);
   s.is_view = !s.shards.empty();
+  check_embeddings_attributes(s);
+  return s;
+}
+
+// A view's summary also opens each shard it maps and checks it against the view: HDF5 would read
+// an unreadable shard as fill values without an error.
+EmbeddingsSummary summarize(const H5File& file) {
+  EmbeddingsSummary s = summarize_file(file);
+  const fs::path directory = fs::path(file.path()).parent_path();
+  for (const EmbeddingSource& source : s.shards) {
+    if (!source.exists || source.file == ".") continue;  // missing: marked, refused by export
+    const H5File shard((directory / source.file).string(), H5File::Mode::kRead);
+    check_shard_against_view(s, source, summarize_file(shard));
+  }
   return s;
 }
 
@@ -186,7 +208,9 @@ void write_sorted_hdf5(const H5File& source, const EmbeddingsSummary& summary,
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(summary.rows), width};
   for (const char* dataset : {"embedding", "logstd"}) {
     if (!source.exists(dataset)) continue;
-    target.write(dataset, gather_rows(source.read<float>(dataset, 2), order, width), dims);
+    const std::vector<float> values = source.read<float>(dataset, 2);
+    check_finite_rows(summary, dataset, values, node_id);
+    target.write(dataset, gather_rows(values, order, width), dims);
   }
   for (const std::string& name : root_attribute_names(source)) {
     copy_root_attribute(source, target, name);
@@ -199,6 +223,7 @@ void write_sorted_csv(const H5File& source, const EmbeddingsSummary& summary,
                       const std::vector<std::int64_t>& node_id,
                       const std::vector<std::int64_t>& order, const std::string& path) {
   const std::vector<float> embedding = source.read<float>("embedding", 2);
+  check_finite_rows(summary, "embedding", embedding, node_id);
   const auto width = static_cast<std::size_t>(summary.latent);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
   if (!file) throw std::runtime_error(at_file(path, "cannot create the file"));

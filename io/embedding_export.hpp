@@ -33,7 +33,9 @@ struct EmbeddingsSummary {
   std::string graph_fingerprint;
   int part = -1;  // a shard's part, -1 otherwise
   int num_parts = 0;
-  std::vector<EmbeddingSource> shards;  // the view's mapped files; empty for a shard
+  std::int64_t n_rows_attribute = -1;     // the n_rows attribute; -1 when absent
+  std::int64_t num_nodes_attribute = -1;  // a view's num_nodes attribute; -1 when absent
+  std::vector<EmbeddingSource> shards;    // the view's mapped files; empty for a shard
 };
 
 // The embeddings file `input` names: RUN/embeddings/embeddings.h5 for a run directory,
@@ -47,7 +49,9 @@ std::string resolve_embeddings_path(const std::string& input);
 bool is_embeddings_file(const std::string& path);
 
 // Attributes, shapes and (for a view) the mapped shards; InputError naming `path` when it is not
-// an embeddings file or its shapes disagree.
+// an embeddings file or its shapes or attributes disagree, and naming a shard of a view when the
+// shard is unreadable or disagrees with the view (io/embedding_validation.hpp). A missing shard
+// is only marked (EmbeddingSource::exists).
 EmbeddingsSummary read_embeddings_summary(const std::string& path);
 
 enum class ExportFormat { kHdf5, kCsv };
@@ -58,8 +62,9 @@ enum class ExportFormat { kHdf5, kCsv };
 //  kCsv:  a header `node_id,e0,...,e<latent-1>`, then one row per node, floats as {:.9g} (they
 //         read back to the same float32); logstd is left out.
 // Written under a hidden temporary name beside `output`, fsynced and renamed. An existing
-// `output` is an InputError unless `overwrite`; so are a view with missing shards and repeated
-// node ids. Returns the number of rows written.
+// `output` is an InputError unless `overwrite`; so are a view with missing shards, repeated
+// node ids and a value that is not finite (naming its node id). Returns the number of rows
+// written.
 std::int64_t export_sorted_embeddings(const std::string& embeddings_path, const std::string& output,
                                       ExportFormat format, bool overwrite);
 
