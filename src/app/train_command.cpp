@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "io/dataset.hpp"
 #include "partition/partition_pipeline.hpp"
+#include "train/part_consistency.hpp"
 #include "train/stop_signal.hpp"
 #include "train/training_run.hpp"
 
@@ -53,7 +54,7 @@ LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
                       features, world.size(), m.seed)));
     }
     fault_injection_point("read_part", world.rank());
-    loaded.part = read_part(flags.data_dir, world.rank());
+    loaded.part = read_part(flags.data_dir, world.rank(), loaded.meta);
     return loaded;
   }
   // Small graphs: every rank partitions in memory (deterministic, so all agree) and keeps its
@@ -79,6 +80,14 @@ int run_train(TrainFlags& flags) {
 
   // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
   LoadedData data = agree_on_errors(world, [&] { return load_data(flags, world); });
+  // Only once every rank holds a valid part: the check is collective, so a rank that failed to
+  // load must not skip it while the others wait inside.
+  if (!flags.data_dir.empty()) {
+    agree_on_errors(world, [&] {
+      check_part_against_peers(data.part, data.meta, part_path(flags.data_dir, world.rank()),
+                               world);
+    });
+  }
   return run_training(config, data.meta, std::move(data.part), world);
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "comm/agreement.hpp"
 #include "core/error.hpp"
 #include "core/fault_injection.hpp"
 #include "io/embedding_files.hpp"
@@ -94,32 +95,36 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
   attributes.test_ap = test.ap;
   attributes.graph_fingerprint = meta.graph_fingerprint;
 
+  // Each step agreed, so a failure on any rank (a full disk, an I/O error) reaches rank 0,
+  // whose StagedDirectory then removes the staging directory as the error unwinds.
   const fs::path final_dir = fs::path(run_dir) / "embeddings";
   std::unique_ptr<StagedDirectory> staged;
   std::string staging;
-  if (world.rank() == 0) {
+  agree_on_errors(world, [&] {
+    if (world.rank() != 0) return;
     staged = std::make_unique<StagedDirectory>(final_dir, true);
     staging = staged->staging_path().string();
-  }
+  });
   staging = world.broadcast(staging);
 
-  const PartData& part = trainer.part();
-  EmbeddingShard shard;
-  shard.part = part.part;
-  shard.num_parts = part.num_parts;
-  shard.node_id.assign(part.node_id.begin(), part.node_id.begin() + part.n_owned);
-  shard.embedding = copy_rows(trainer.mu());
-  if (vgae) shard.logstd = copy_rows(trainer.logstd());
-  write_embedding_shard((fs::path(staging) / embedding_shard_name(part.part)).string(), shard,
-                        config.latent, attributes);
-  fault_injection_point("write_embeddings", world.rank());
-  world.barrier();
-  if (world.rank() == 0) {
+  agree_on_errors(world, [&] {
+    const PartData& part = trainer.part();
+    EmbeddingShard shard;
+    shard.part = part.part;
+    shard.num_parts = part.num_parts;
+    shard.node_id.assign(part.node_id.begin(), part.node_id.begin() + part.n_owned);
+    shard.embedding = copy_rows(trainer.mu());
+    if (vgae) shard.logstd = copy_rows(trainer.logstd());
+    write_embedding_shard((fs::path(staging) / embedding_shard_name(part.part)).string(), shard,
+                          config.latent, attributes);
+    fault_injection_point("write_embeddings", world.rank());
+  });
+  agree_on_errors(world, [&] {
+    if (world.rank() != 0) return;
     write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,
                          config.latent, vgae, attributes);
     staged->commit();
-  }
-  world.barrier();
+  });
 }
 
 double median(std::vector<double> values) {
