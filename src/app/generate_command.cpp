@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "app/commands.hpp"
+#include "app/flag_checks.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/memory.hpp"
@@ -120,7 +121,8 @@ void add_sbm_command(CLI::App& generate, CommandAction& action) {
                   "(the rest uniform over all D)")
       ->capture_default_str();
   cmd->add_option("--seed", p.seed, "Seed: the same seed and flags give the same files")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(seed_check());
   add_common_options(*cmd, flags->common);
   cmd->callback([flags, &action] { action = [flags] { return run_sbm(*flags); }; });
 }
@@ -137,7 +139,8 @@ void add_rmat_command(CLI::App& generate, CommandAction& action) {
                   "Edge samples per node (fewer distinct edges remain after deduplication)")
       ->capture_default_str();
   cmd->add_option("--seed", p.seed, "Seed: the same seed and flags give the same file")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(seed_check());
   add_common_options(*cmd, flags->common);
   cmd->callback([flags, &action] { action = [flags] { return run_rmat(*flags); }; });
 }

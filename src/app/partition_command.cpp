@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "app/commands.hpp"
+#include "app/flag_checks.hpp"
 #include "app/graph_input_options.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -50,7 +51,9 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--parts", flags->parts, "Number of parts (= MPI ranks)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", flags->seed, "Seed of the split (and of METIS)")->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "Seed of the split (and of METIS)")
+      ->capture_default_str()
+      ->check(seed_check());
   cmd->add_flag("--force", flags->force, "Replace --out if it exists");
   cmd->callback([flags, &action] { action = [flags] { return run_partition(*flags); }; });
 }

@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "app/commands.hpp"
+#include "app/flag_checks.hpp"
 #include "app/graph_input_options.hpp"
 #include "comm/agreement.hpp"
 #include "comm/communicator.hpp"
@@ -11,8 +13,10 @@
 #include "core/error.hpp"
 #include "core/fault_injection.hpp"
 #include "core/log.hpp"
+#include "core/memory_limit.hpp"
 #include "io/dataset.hpp"
 #include "partition/partition_pipeline.hpp"
+#include "train/memory_estimate.hpp"
 #include "train/part_consistency.hpp"
 #include "train/stop_signal.hpp"
 #include "train/training_run.hpp"
@@ -66,6 +70,21 @@ LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
   return loaded;
 }
 
+// Sizes that could never fit in this rank's memory are refused before anything is created.
+void check_memory_fits(const TrainingConfig& config, const DatasetMeta& meta,
+                       const PartData& part) {
+  const std::optional<std::int64_t> limit = memory_limit_bytes();
+  if (!limit) return;
+  const MemoryEstimate needed = estimate_training_memory(config, meta, part);
+  if (needed.bytes <= static_cast<double>(*limit)) return;
+  throw InputError(fmt::format(
+      "--hidden {} --latent {} --neg {}: training part {} needs at least {} (largest: {}, {}), "
+      "more than this machine's {}; lower them, or partition for more ranks",
+      config.hidden, config.latent, config.negatives, part.part, format_bytes(needed.bytes),
+      needed.largest, format_bytes(needed.largest_bytes),
+      format_bytes(static_cast<double>(*limit))));
+}
+
 int run_train(TrainFlags& flags) {
   // Before MPI starts: a warning signal that arrives early must not kill the rank.
   install_stop_signal_handlers();
@@ -79,7 +98,10 @@ int run_train(TrainFlags& flags) {
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
   // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
-  LoadedData data = agree_on_errors(world, [&] { return load_data(flags, world); });
+  LoadedData data = agree_on_errors(world, [&] {
+    if (config.out_dir.empty()) throw InputError("--out: the run directory is an empty path");
+    return load_data(flags, world);
+  });
   // Only once every rank holds a valid part: the check is collective, so a rank that failed to
   // load must not skip it while the others wait inside.
   if (!flags.data_dir.empty()) {
@@ -88,6 +110,7 @@ int run_train(TrainFlags& flags) {
                                world);
     });
   }
+  agree_on_errors(world, [&] { check_memory_fits(config, data.meta, data.part); });
   return run_training(config, data.meta, std::move(data.part), world);
 }
 
@@ -115,7 +138,7 @@ void add_train_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--lr", c.learning_rate, "Adam learning rate")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(finite_positive_check());
   cmd->add_option("--hidden", c.hidden, "Width of the first GCN layer")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -127,10 +150,11 @@ void add_train_command(CLI::App& app, CommandAction& action) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", c.seed,
                   "Seed of initialisation and sampling (and of the split with --graph)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(seed_check());
   cmd->add_option("--threads", c.threads, "OpenMP threads per rank")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   cmd->add_option("--eval-every", c.eval_every, "Epochs between validation evaluations (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -1,0 +1,39 @@
+// Flag validators CLI11 lacks, shared by the subcommands: each refuses a value at parse time,
+// before anything is created, with the flag named in CLI11's one-line error.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <string>
+
+namespace distgae {
+
+// A seed: decimal digits only. CLI11 parses "-1" into an unsigned option as 2^64 - 1.
+inline CLI::Validator seed_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
+          return "expected a non-negative integer, got '" + value.substr(0, 40) + "'";
+        }
+        return "";
+      },
+      "UINT64");
+}
+
+// A finite number above zero: CLI::PositiveNumber lets "nan" and "inf" through.
+inline CLI::Validator finite_positive_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        try {
+          std::size_t used = 0;
+          const double number = std::stod(value, &used);
+          if (used == value.size() && std::isfinite(number) && number > 0.0) return "";
+        } catch (const std::exception&) {
+        }
+        return "expected a finite number above 0, got '" + value.substr(0, 40) + "'";
+      },
+      "POSITIVE");
+}
+
+}  // namespace distgae
