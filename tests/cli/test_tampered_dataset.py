@@ -1,9 +1,9 @@
-"""A damaged or foreign dataset never hangs a job: Cora partitioned into 2 parts, then part 1
-alone (so that only rank 1 sees it) damaged one way at a time with h5py, as a failing disk, a
-copy gone wrong or a hand edit would. `mpiexec -n 2 distgae train` must exit with code 2 within
-seconds, print exactly one `distgae: error:` line naming the part file and the dataset or
-attribute at fault, and leave no results that look valid (no embeddings/, no summary.json).
-Each case is one row of TAMPERINGS and runs as its own test."""
+"""A damaged or foreign dataset never hangs a job: Cora partitioned into 2 parts (and into 4 for
+a few cases), then part 1 alone (so that only rank 1 sees it) damaged one way at a time with
+h5py, as a failing disk, a copy gone wrong or a hand edit would. `mpiexec -n P distgae train`
+must exit with code 2 within seconds, print exactly one `distgae: error:` line naming the part
+file and the dataset or attribute at fault, and leave no results that look valid (no
+embeddings/, no summary.json). Each case is one row of TAMPERINGS and runs as its own test."""
 import os
 import shutil
 import signal
@@ -23,10 +23,10 @@ MAX_SECONDS = 10.0
 KILL_AFTER = 40.0
 
 
-def train(data, out):
-    """Runs 2-rank training in its own process group (killed whole on a hang); returns
+def train(data, out, ranks):
+    """Runs training on `ranks` ranks in its own process group (killed whole on a hang); returns
     (CompletedProcess or None when it hung, seconds)."""
-    command = ["mpiexec", "-n", "2", "--oversubscribe", BIN, "train", "--data", data,
+    command = ["mpiexec", "-n", str(ranks), "--oversubscribe", BIN, "train", "--data", data,
                "--epochs", "1", "--out", out]
     start = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -310,6 +310,18 @@ TAMPERINGS = [
 ]
 
 
+# Cases run again on Cora in 4 parts with 4 ranks (part 1 damaged; rank 1 alone sees it, and for
+# the peer checks, only the rank whose halo disagrees), with the fragments their line must hold.
+FOUR_RANKS = {
+    "truncated_to_half": ["not a readable HDF5 file"],
+    "n_owned_huge": ["'n_owned' 1000000000000"],
+    "send_rows_out_of_order": ["send/rows[0]"],
+    "column_index_past_the_local_rows": ["adjacency/col_index[10]", "outside"],
+    "halo_degree_other_than_its_owners": ["nodes/degree[", "its owner"],
+    "val_positive_lost": ["num_val_edges", "edges/val_pos"],
+}
+
+
 class TamperedDataset(unittest.TestCase):
     """Every case's job runs in setUpClass, two at a time (each is a 2-rank start of about a
     second, mostly spent waiting); each test then checks its own case's outcome."""
@@ -322,10 +334,14 @@ class TamperedDataset(unittest.TestCase):
             cls.ctx[key] = cls.tmp(key)
             run("partition", "--graph", CORA_EDGES, "--features", CORA_FEATURES, "--parts", parts,
                 "--seed", seed, "--out", cls.ctx[key])
-        jobs = {name: cls.tamper(name, edit) for name, edit, _ in TAMPERINGS}
+        jobs = {name: (cls.tamper(name, "dir", edit), 2) for name, edit, _ in TAMPERINGS}
+        jobs.update({"4_ranks_" + name: (cls.tamper("4_ranks_" + name, "four_parts", edit), 4)
+                     for name, edit, _ in TAMPERINGS if name in FOUR_RANKS})
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {name: pool.submit(train, data, out) for name, (data, out) in jobs.items()}
-            cls.results = {name: (jobs[name], future.result()) for name, future in futures.items()}
+            futures = {name: pool.submit(train, data, out, ranks)
+                       for name, ((data, out), ranks) in jobs.items()}
+            cls.results = {name: (jobs[name][0], future.result())
+                           for name, future in futures.items()}
         slowest = max(cls.results, key=lambda name: cls.results[name][1][1])
         print(f"\n{len(cls.results)} tampered datasets, each refused in at most "
               f"{cls.results[slowest][1][1]:.2f} s ({slowest}), two jobs at a time")
@@ -335,10 +351,10 @@ class TamperedDataset(unittest.TestCase):
         cls.tmp.cleanup()
 
     @classmethod
-    def tamper(cls, name, edit):
-        """A copy of the dataset with part 1 edited; returns (its directory, the run's)."""
+    def tamper(cls, name, base, edit):
+        """A copy of dataset `base` with part 1 edited; returns (its directory, the run's)."""
         data = cls.tmp(name)
-        shutil.copytree(cls.ctx["dir"], data)
+        shutil.copytree(cls.ctx[base], data)
         path = os.path.join(data, PART)
         if isinstance(edit, tuple):
             edit[1](path, cls.ctx)
@@ -367,12 +383,14 @@ class TamperedDataset(unittest.TestCase):
 def _make_test(name, fragments):
     def test(self):
         self.check_refused(name, fragments)
-    test.__doc__ = f"part-1.h5 {name.replace('_', ' ')}: exit 2, one line naming it"
+    test.__doc__ = f"part-1.h5, {name.replace('_', ' ')}: exit 2, one line naming it"
     return test
 
 
 for _name, _edit, _fragments in TAMPERINGS:
     setattr(TamperedDataset, "test_" + _name, _make_test(_name, _fragments))
+for _name, _fragments in FOUR_RANKS.items():
+    setattr(TamperedDataset, "test_4_ranks_" + _name, _make_test("4_ranks_" + _name, _fragments))
 
 if __name__ == "__main__":
     unittest.main()
