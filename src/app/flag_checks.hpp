@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace distgae {
@@ -13,8 +14,15 @@ namespace distgae {
 inline CLI::Validator seed_check() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
+        const std::string refusal =
+            "expected an integer from 0 to 2^64-1, got '" + value.substr(0, 40) + "'";
         if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
-          return "expected a non-negative integer, got '" + value.substr(0, 40) + "'";
+          return refusal;
+        }
+        try {
+          std::stoull(value);
+        } catch (const std::out_of_range&) {
+          return refusal;
         }
         return "";
       },
