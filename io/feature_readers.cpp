@@ -150,6 +150,12 @@ std::pair<std::int64_t, std::int64_t> check_feature_dataset(const H5File& file,
   if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
     throw InputError(fmt::format("{} must hold integers or floating-point numbers", where));
   }
+  // No integer or float is wider than 16 bytes; HDF5 would size its conversion buffers by a
+  // damaged width (found by tests/fuzz: a 4 GiB allocation for one block).
+  if (H5Tget_size(type.get()) > 16) {
+    throw InputError(
+        fmt::format("{} has {}-byte numbers (damaged file?)", where, H5Tget_size(type.get())));
+  }
   constexpr auto kMax = static_cast<hsize_t>(std::numeric_limits<std::int64_t>::max());
   check_column_count(where, static_cast<std::int64_t>(std::min(dims[1], kMax)));
   // Every value is read, and a shape costs nothing to declare: unwritten chunks read as the fill

@@ -318,6 +318,15 @@ std::size_t H5File::backed_element_count(const std::string& dataset,
   for (hsize_t d : dims) {
     if (d == 0) return 0;
   }
+  // No integer or float is wider than 16 bytes; HDF5 would size its conversion buffer by a
+  // damaged width (tests/fuzz found a 4 GiB allocation inside H5Dread).
+  H5Handle set(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle type(set.valid() ? H5Dget_type(set.get()) : -1, H5Tclose);
+  const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+  if ((type_class == H5T_INTEGER || type_class == H5T_FLOAT) && H5Tget_size(type.get()) > 16) {
+    fail_read(fmt::format("dataset '{}' has {}-byte numbers (damaged file?)", dataset,
+                          H5Tget_size(type.get())));
+  }
   const std::uint64_t bytes = backing_bytes(dataset);
   const std::uint64_t limit =
       bytes > (kMax - kAllowance) / kMaxCompression ? kMax : bytes * kMaxCompression + kAllowance;

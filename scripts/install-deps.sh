@@ -12,6 +12,7 @@ PACKAGES=(
   python3-h5py python3-numpy
   slurm-wlm munge libpmix-dev  # tests/slurm; libpmix-dev has the libpmix.so srun --mpi=pmix loads
   clang-format
+  clang libclang-rt-dev libomp-dev  # scripts/sanitize.sh, scripts/fuzz.sh: ASan/UBSan, libFuzzer
 )
 
 missing=()

@@ -119,6 +119,28 @@ TEST(H5File, ShapesTheFileCannotBackAreRefusedBeforeAllocating) {
   EXPECT_EQ(file.read_rows("small", 10, 2), std::vector<float>(6, 0.0f));
 }
 
+// A damaged datatype message can claim numbers of any width; HDF5 sizes its conversion buffer by
+// it (tests/fuzz found a 4 GiB allocation), so widths no integer or float has are refused.
+TEST(H5File, NumbersWiderThanSixteenBytesAreRefused) {
+  const ScratchDirectory scratch("distgae-h5");
+  const std::string path = scratch.path("wide-type.h5");
+  { H5File(path, H5File::Mode::kCreate).write("x", std::vector<int>{1}); }
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t type = H5Tcopy(H5T_STD_I64LE);
+  ASSERT_GE(H5Tset_size(type, 32), 0);
+  const hsize_t dims[1] = {4};
+  const hid_t space = H5Screate_simple(1, dims, nullptr);
+  const hid_t set = H5Dcreate2(file, "wide", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(set, 0);
+  H5Dclose(set);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(file);
+  H5File reader(path, H5File::Mode::kRead);
+  EXPECT_EQ(input_error([&] { reader.read<std::int64_t>("wide"); }),
+            path + ": dataset 'wide' has 32-byte numbers (damaged file?)");
+}
+
 // H5Aread writes every element of an attribute: a string attribute with several would overrun
 // the one-string buffer it is read into.
 TEST(H5File, StringAttributeWithSeveralElementsIsRefused) {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The sanitized suite: the project built with clang, AddressSanitizer and UndefinedBehaviorSanitizer
+# (scripts/sanitizer-env.sh; with the libFuzzer harnesses that scripts/fuzz.sh runs) in
+# build-sanitize/, then the unit, MPI and CLI tests run in it. A sanitizer report fails the test
+# that triggered it. scripts/test.sh runs it after the main suite. SANITIZE_LABELS overrides the
+# ctest labels (a regex); other arguments go to ctest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/mpi-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/sanitizer-env.sh"
+
+start=$(date +%s)
+configure_sanitized_build
+# The unit tests are listed by running them at build time (gtest_discover_tests), already
+# under the sanitizers' options set above.
+cmake --build "$SANITIZE_BUILD_DIR" -j"$(nproc)"
+built=$(date +%s)
+echo "sanitize: built $SANITIZE_BUILD_DIR in $((built - start)) s"
+
+cd "$SANITIZE_BUILD_DIR"
+ctest --output-on-failure --timeout 1800 -L "${SANITIZE_LABELS:-unit|mpi|cli}" "$@"
+echo "sanitize: tests ran in $(($(date +%s) - built)) s"
