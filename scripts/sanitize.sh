@@ -2,8 +2,7 @@
 # The sanitized suite: the project built with clang, AddressSanitizer and UndefinedBehaviorSanitizer
 # (scripts/sanitizer-env.sh; with the libFuzzer harnesses that scripts/fuzz.sh runs) in
 # build-sanitize/, then the unit, MPI and CLI tests run in it. A sanitizer report fails the test
-# that triggered it. scripts/test.sh runs it after the main suite. SANITIZE_LABELS overrides the
-# ctest labels (a regex); other arguments go to ctest.
+# that triggered it. scripts/test.sh runs it after the main suite. Arguments go to ctest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/mpi-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/sanitizer-env.sh"
@@ -17,5 +16,13 @@ built=$(date +%s)
 echo "sanitize: built $SANITIZE_BUILD_DIR in $((built - start)) s"
 
 cd "$SANITIZE_BUILD_DIR"
-ctest --output-on-failure --timeout 1800 -L "${SANITIZE_LABELS:-unit|mpi|cli}" "$@"
+status=0
+ctest --output-on-failure --timeout 1800 -L unit "$@" || status=1
+# Every MPI and CLI process starts Open MPI, which unloads (dlclose) at MPI_Finalize the plugins
+# that allocated its lifetime state; LeakSanitizer then reports those allocations with frames in
+# "<unknown module>", which no suppression can name. Leak checking is therefore left to the unit
+# tests and the fuzzers; address and undefined-behaviour errors still fail these.
+ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+  ctest --output-on-failure --timeout 1800 -L "${SANITIZE_MPI_CLI_LABELS:-mpi|cli}" "$@" || status=1
 echo "sanitize: tests ran in $(($(date +%s) - built)) s"
+exit $status

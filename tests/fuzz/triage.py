@@ -9,10 +9,10 @@ import re
 import sys
 
 FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+")
-FUNCTION = re.compile(r" in (\S+)")
-RUNTIME = re.compile(r"__sanitizer|__asan|__ubsan|__lsan|__interceptor|fuzzer::|^malloc$|^calloc$|"
-                     r"^realloc$|^free$|^operator new|^operator delete|__cxa_|std::terminate|"
-                     r"^abort$|^raise$|^__GI_|^__pthread_kill|^__(mem|str|wcs)")
+FUNCTION = re.compile(r" in (.+)$")
+RUNTIME = re.compile(r"__sanitizer|__asan|__ubsan|__lsan|__interceptor|fuzzer::|^malloc\b|^calloc\b|"
+                     r"^realloc\b|^free\b|^operator new|^operator delete|__cxa_|std::terminate|"
+                     r"^abort\b|^raise\b|^__GI_|^__pthread_kill|^__(mem|str|wcs)|^main\b|^__libc_start")
 RUNTIME_MODULES = re.compile(r"libc\.so|libstdc\+\+|ld-linux|libgcc_s")
 REPORT_START = re.compile(r"==\d+==\s*ERROR: |ERROR: libFuzzer: |fuzz finding: ")
 
@@ -39,10 +39,9 @@ def reports(lines):
                 yield current
             current = {"head": line.strip(), "frames": []}
         elif current is not None and re.match(r"^\s*#\d+ 0x", line):
+            # A report runs to the next one: an RSS-limit report lists several stacks (the
+            # largest live allocations), separated by blank lines.
             current["frames"].append(line)
-        elif current is not None and current["frames"] and not line.strip():
-            yield current
-            current = None
     if current is not None:
         yield current
 
