@@ -10,9 +10,11 @@ export LSAN_OPTIONS="suppressions=$DISTGAE_ROOT/scripts/lsan.supp:print_suppress
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 # Configures SANITIZE_BUILD_DIR: clang, Debug at -O1 (ASan's advice: readable stacks, tests
-# several times faster than at -O0), ASan + UBSan on every target, the fuzz harnesses.
+# several times faster than at -O0), ASan + UBSan on every target, the fuzz harnesses. Line
+# tables only: reports still name file and line, and the build takes half the time of full -g.
 configure_sanitized_build() {
   CC=clang CXX=clang++ cmake -S "$DISTGAE_ROOT" -B "$SANITIZE_BUILD_DIR" \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-gline-tables-only -O1" \
+    -DCMAKE_CXX_FLAGS_DEBUG="-gline-tables-only -O1" \
     -DDISTGAE_SANITIZE=ON -DDISTGAE_FUZZ=ON >/dev/null
 }

@@ -71,6 +71,9 @@ RankingPartial ranking_partial(std::span<const double> scores, std::span<const s
     // The term is the same double whichever slice computes it; on the 2^-100 grid the sum of
     // terms is exact, so it does not depend on how the scores were sliced. (Terms below 2^-47
     // lose bits under 2^-100: far below a double's precision of the sum.)
+    // Without positives the term is 0/0; combine_ranking_partials refuses such input, and a NaN
+    // must not reach the integer conversion first (undefined behaviour, caught by UBSan).
+    if (positives <= 0) continue;
     const double term = static_cast<double>(tp - previous_tp) / static_cast<double>(positives) *
                         (static_cast<double>(tp) / static_cast<double>(tp + fp));
     partial.ap_units += static_cast<Int128>(std::ldexp(term, RankingPartial::kApFractionBits));
