@@ -4,6 +4,13 @@
 // and reads only its own block of their rows (train/checkpointing.cpp), so none holds all N.
 // Written to a temporary name, flushed, fsynced and renamed.
 //
+// Nothing in a checkpoint is trusted before it is checked (docs/format.md, "What a resume
+// checks"): shapes against the attributes, the epoch against the file name, adam_steps against
+// the epoch, the parameter count against the model, every value finite, and (format version 2)
+// each float32 array against the `checksum` attribute written with it (io/array_checksum.hpp).
+// Version 1 files, from before checksums, are read with every other check; the caller warns that
+// they cannot be verified.
+//
 // Layout (docs/format.md): root attributes kind = "distgae-checkpoint", format_version, epoch,
 // seed, model, hidden, latent, input_dim, num_nodes, graph_fingerprint, config (JSON text),
 // num_ranks (that wrote it), adam_steps; datasets parameters, adam_m, adam_v [n_params] float32;
@@ -14,13 +21,16 @@
 // and h5py reads it as one str.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace distgae {
 
-inline constexpr int kCheckpointFormatVersion = 1;
+// Version 2 adds a uint64 attribute `checksum` to every float32 dataset; version 1 is still read.
+inline constexpr int kCheckpointFormatVersion = 2;
+inline constexpr int kOldestCheckpointFormatVersion = 1;
 
 // A featureless checkpoint's [num_nodes, hidden] arrays, in the order CheckpointState has them.
 inline constexpr const char* kCheckpointNodeArrays[] = {"node_rows", "node_adam_m", "node_adam_v"};
@@ -43,7 +53,11 @@ struct CheckpointState {
   // or reading the whole file) or none (ranks writing or reading their own blocks).
   bool featureless = false;
   std::vector<float> node_rows, node_adam_m, node_adam_v;
+  // The node arrays' checksums, in kCheckpointNodeArrays order: for writing, the sums of every
+  // rank's blocks (checksum_rows); after reading, what the file holds (zero in version 1).
+  std::array<std::uint64_t, 3> node_checksums{};
   std::string metrics_jsonl;
+  int format_version = kCheckpointFormatVersion;  // of the file read: checksums from version 2
 };
 
 // "ckpt-<epoch>.h5" (epoch zero-padded to 6 digits so names sort by epoch).
@@ -55,19 +69,44 @@ void write_checkpoint(const std::string& path, const CheckpointState& state);
 // The steps of a checkpoint written by many ranks. One process creates the file (not atomic:
 // name it PATH.tmp) with the attributes, the replicated arrays and, when featureless, the node
 // arrays with their space allocated and the rows `state` holds (all or none); the ranks fill in
-// their blocks of rows (comm/collective_h5.hpp); then one process commits it: fsync, rename to
-// `path`, fsync the directory.
+// their blocks of rows (comm/collective_h5.hpp); one process writes the node arrays' checksums
+// (the sum of the ranks' shares) and commits it: fsync, rename to `path`, fsync the directory.
 void create_checkpoint_file(const std::string& temporary, const CheckpointState& state);
+void write_checkpoint_node_checksums(const std::string& temporary,
+                                     const std::array<std::uint64_t, 3>& checksums);
 void commit_checkpoint_file(const std::string& temporary, const std::string& path);
 
-// Reads a whole checkpoint; a damaged, truncated or foreign file is an InputError naming it.
+// Reads a whole checkpoint, every check above made; a damaged, truncated or foreign file is an
+// InputError naming it and what is wrong (the dataset or attribute, the row).
 CheckpointState read_checkpoint(const std::string& path);
-// The same without the node arrays, whose shapes are checked but not read (`featureless` says
-// whether they are there): what a rank reads before its own blocks of them.
+// The same without the node arrays, whose shapes and checksum attributes are read but not their
+// rows (`featureless` says whether they are there): what a rank reads before checking its share
+// of them (check_checkpoint_node_rows) and reading its own blocks.
 CheckpointState read_checkpoint_replicated(const std::string& path);
 // Rows [first_row, first_row + count) of node array `array` (kCheckpointNodeArrays).
 std::vector<float> read_checkpoint_node_rows(const std::string& path, const std::string& array,
                                              std::int64_t first_row, std::int64_t count);
+
+// One process's share of checking a node array: rows [first_row, first_row + count) of
+// kCheckpointNodeArrays[array], read a slice at a time (memory stays small whatever the count).
+// `checksum` is their share of the array's checksum (shares of a split of all rows add up to it);
+// `problem` names the first row with a value that is not finite (or a negative second moment),
+// empty when there is none. A read failure is an InputError naming the file.
+struct NodeRowsCheck {
+  std::uint64_t checksum = 0;
+  std::string problem;
+};
+NodeRowsCheck check_checkpoint_node_rows(const std::string& path, int array, std::int64_t first_row,
+                                         std::int64_t count);
+
+// "dataset 'X': checksum mismatch (...)": the message of an array whose values do not give the
+// checksum stored with it.
+std::string checksum_mismatch(const std::string& dataset, std::uint64_t stored,
+                              std::uint64_t computed);
+
+// The whole check of one file by one process, for `distgae info`: empty when every check passes
+// (checksums too, for version 2), else the first problem. Reads every array once.
+std::string checkpoint_problem(const std::string& path);
 
 // What `distgae info` shows: the attributes and metrics, with the arrays' sizes checked but not
 // read (node rows are N × hidden floats, three times over).

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "io/h5_file.hpp"
+#include "io/h5_file_writer.hpp"
 
 namespace distgae {
 namespace {
@@ -111,16 +112,19 @@ void write_embedding_shard(const std::string& path, const EmbeddingShard& shard,
     throw std::invalid_argument(
         at_file(path, "embedding rows do not match the " + std::to_string(rows) + " node ids"));
   }
-  H5File file(path, H5File::Mode::kCreate);
-  const std::vector<hsize_t> matrix = {rows, static_cast<hsize_t>(latent)};
-  file.write("node_id", shard.node_id);
-  file.write("embedding", shard.embedding, matrix);
-  if (!shard.logstd.empty()) file.write("logstd", shard.logstd, matrix);
-  file.write_attribute("/", "part", static_cast<std::int32_t>(shard.part));
-  file.write_attribute("/", "num_parts", static_cast<std::int32_t>(shard.num_parts));
-  file.write_attribute("/", "n_rows", static_cast<std::int64_t>(rows));
-  write_common_attributes(file, attributes);
-  file.flush();
+  // write_h5_file: a full disk is an error naming the file, never a crash in HDF5.
+  const std::uint64_t data_bytes = sizeof(std::int64_t) * shard.node_id.size() +
+                                   sizeof(float) * (shard.embedding.size() + shard.logstd.size());
+  write_h5_file(path, data_bytes, 0, [&](H5File& file) {
+    const std::vector<hsize_t> matrix = {rows, static_cast<hsize_t>(latent)};
+    file.write("node_id", shard.node_id);
+    file.write("embedding", shard.embedding, matrix);
+    if (!shard.logstd.empty()) file.write("logstd", shard.logstd, matrix);
+    file.write_attribute("/", "part", static_cast<std::int32_t>(shard.part));
+    file.write_attribute("/", "num_parts", static_cast<std::int32_t>(shard.num_parts));
+    file.write_attribute("/", "n_rows", static_cast<std::int64_t>(rows));
+    write_common_attributes(file, attributes);
+  });
 }
 
 void write_embedding_view(const std::string& path, const std::vector<std::int64_t>& row_offsets,
@@ -136,18 +140,19 @@ void write_embedding_view(const std::string& path, const std::vector<std::int64_
     check_shard(directory / embedding_shard_name(static_cast<int>(r)),
                 row_offsets[r + 1] - row_offsets[r], latent, has_logstd);
   }
-  H5File view(path, H5File::Mode::kCreate);
-  write_virtual_dataset(view, "node_id", H5T_NATIVE_INT64, &kMissingNodeId, row_offsets, 0);
-  write_virtual_dataset(view, "embedding", H5T_NATIVE_FLOAT, &kMissingValue, row_offsets, latent);
-  if (has_logstd) {
-    write_virtual_dataset(view, "logstd", H5T_NATIVE_FLOAT, &kMissingValue, row_offsets, latent);
-  }
-  const std::int64_t num_nodes = row_offsets.back();
-  view.write_attribute("/", "num_parts", static_cast<std::int32_t>(row_offsets.size() - 1));
-  view.write_attribute("/", "n_rows", num_nodes);
-  view.write_attribute("/", "num_nodes", num_nodes);
-  write_common_attributes(view, attributes);
-  view.flush();
+  // Virtual datasets' mappings are metadata: the reserve grows with the shards they name.
+  write_h5_file(path, 0, 256 * row_offsets.size(), [&](H5File& view) {
+    write_virtual_dataset(view, "node_id", H5T_NATIVE_INT64, &kMissingNodeId, row_offsets, 0);
+    write_virtual_dataset(view, "embedding", H5T_NATIVE_FLOAT, &kMissingValue, row_offsets, latent);
+    if (has_logstd) {
+      write_virtual_dataset(view, "logstd", H5T_NATIVE_FLOAT, &kMissingValue, row_offsets, latent);
+    }
+    const std::int64_t num_nodes = row_offsets.back();
+    view.write_attribute("/", "num_parts", static_cast<std::int32_t>(row_offsets.size() - 1));
+    view.write_attribute("/", "n_rows", num_nodes);
+    view.write_attribute("/", "num_nodes", num_nodes);
+    write_common_attributes(view, attributes);
+  });
 }
 
 }  // namespace distgae

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
 
@@ -25,11 +27,19 @@ fs::path sibling(const fs::path& path, const std::string& tag) {
 }  // namespace
 
 void fsync_path(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw std::runtime_error(at_file(path.string(), "cannot open to sync"));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw std::runtime_error(
+        at_file(path.string(), fmt::format("cannot open to sync: {}", std::strerror(errno))));
+  }
+  // A write the page cache accepted may still fail on its way to the device: fsync says so.
   const int rc = ::fsync(fd);
+  const int error = errno;
   ::close(fd);
-  if (rc != 0) throw std::runtime_error(at_file(path.string(), "fsync failed"));
+  if (rc != 0) {
+    throw std::runtime_error(
+        at_file(path.string(), fmt::format("fsync failed: {}", std::strerror(error))));
+  }
 }
 
 StagedDirectory::StagedDirectory(fs::path final_path, bool overwrite)
@@ -66,7 +76,14 @@ void StagedDirectory::commit() {
     previous = sibling(final_, "old");
     fs::rename(final_, previous);
   }
-  fs::rename(staging_, final_);
+  std::error_code error;
+  fs::rename(staging_, final_, error);
+  if (error) {
+    // The previous output goes back where it was: a failure leaves it, not nothing.
+    std::error_code ignored;
+    if (!previous.empty()) fs::rename(previous, final_, ignored);
+    throw fs::filesystem_error("cannot rename the output into place", staging_, final_, error);
+  }
   committed_ = true;
   fsync_path(fs::absolute(final_).parent_path());
   if (!previous.empty()) fs::remove_all(previous);

@@ -3,14 +3,22 @@
 // more than its share of an array that is too big for one. The file and its datasets already
 // exist (one process created them, with their space allocated); only raw data is written here,
 // so no HDF5 metadata changes in parallel and the file is the same as a serially written one.
+//
+// Every step is collective and so is its failure: a write that fails on one rank (a full disk
+// is often seen by the one rank whose block did not fit) throws the same AgreedError on every
+// rank (comm/agreement.hpp), so all of them leave the file together and close it together. A
+// rank that threw alone would close the file, a collective call, while the others were in the
+// next write: the job hung, or crashed in MPI.
 #pragma once
 
+#include <hdf5.h>
+
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 
 #include "comm/communicator.hpp"
-#include "io/h5_file.hpp"
 
 namespace distgae {
 
@@ -18,18 +26,29 @@ class CollectiveRowWriter {
  public:
   // Collective: opens `path` read-write on every rank of `communicator`.
   CollectiveRowWriter(const Communicator& communicator, std::string path);
+  // Collective when the file is still open (after a failed step every rank is here together).
+  ~CollectiveRowWriter();
+  CollectiveRowWriter(const CollectiveRowWriter&) = delete;
+  CollectiveRowWriter& operator=(const CollectiveRowWriter&) = delete;
 
   // Collective: this rank's rows [first_row, first_row + rows.size() / width) of `dataset`
   // ([num_rows, width] float32). A rank with no rows passes an empty span.
   void write(const std::string& dataset, std::int64_t first_row, std::span<const float> rows,
              int width);
 
-  // Collective: pushes the data to storage (MPI_File_sync) and closes the file.
+  // Collective: pushes the data to storage and closes the file; a failure of either, on any
+  // rank, is every rank's.
   void close();
 
  private:
+  // Runs a step of every rank and agrees on its failure (agree_on_errors), noting when every
+  // rank failed together.
+  void settle(const std::function<void()>& step);
+
+  Communicator world_;
   std::string path_;
-  H5Handle file_;
+  hid_t file_ = -1;               // owned: closed by close() or the destructor
+  bool failed_together_ = false;  // a step threw the same AgreedError on every rank
 };
 
 }  // namespace distgae

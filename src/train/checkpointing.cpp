@@ -1,15 +1,84 @@
 #include "train/checkpointing.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
 
+#include "comm/agreement.hpp"
 #include "comm/collective_h5.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "io/array_checksum.hpp"
+#include "io/checkpoint_checks.hpp"
+#include "io/storage_errors.hpp"
+#include "train/checkpoint_history.hpp"
 
 namespace distgae {
 namespace fs = std::filesystem;
+namespace {
+
+using Checksums = std::array<std::uint64_t, std::size(kCheckpointNodeArrays)>;
+
+// The wrapping sum over ranks of each rank's checksum shares, exact and in any order: each
+// 64-bit share goes as two 32-bit halves in int64 (no signed overflow for up to 2^31 ranks), and
+// the halves' sums are put back together mod 2^64.
+Checksums sum_over_ranks(const Communicator& world, const Checksums& shares) {
+  std::vector<std::int64_t> halves;
+  for (const std::uint64_t share : shares) {
+    halves.push_back(static_cast<std::int64_t>(share & 0xffffffffu));
+    halves.push_back(static_cast<std::int64_t>(share >> 32));
+  }
+  world.allreduce_sum(halves);
+  Checksums sums{};
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    sums[i] = static_cast<std::uint64_t>(halves[2 * i]) +
+              (static_cast<std::uint64_t>(halves[2 * i + 1]) << 32);
+  }
+  return sums;
+}
+
+// Collective. Checks the node arrays of `state`'s file: every rank reads an even share of the
+// rows, whatever the run's own partition (the checksum composes over any split), checks their
+// values and sums its share of each checksum; the sums are compared with the stored checksums
+// on every rank alike. Throws AgreedError (exit code 2) naming the file and the array.
+void check_node_arrays(const Communicator& world, const std::string& path,
+                       const CheckpointState& state) {
+  const std::int64_t ranks = world.size(), rank = world.rank();
+  // rank * N / P without overflow for any N below 2^63 / P.
+  const std::int64_t first =
+      state.num_nodes / ranks * rank + state.num_nodes % ranks * rank / ranks;
+  const std::int64_t last =
+      state.num_nodes / ranks * (rank + 1) + state.num_nodes % ranks * (rank + 1) / ranks;
+  Checksums shares{};
+  std::string problem;  // this rank's first value that cannot be
+  agree_on_errors(world, [&] {
+    for (int array = 0; array < static_cast<int>(shares.size()); ++array) {
+      NodeRowsCheck check = check_checkpoint_node_rows(path, array, first, last - first);
+      shares[static_cast<std::size_t>(array)] = check.checksum;
+      if (problem.empty()) problem = std::move(check.problem);
+    }
+  });
+  // Checksums first, as a single process's read_checkpoint: a damaged file is reported as
+  // damaged, whatever its values became.
+  if (state.format_version >= 2) {
+    const Checksums sums = sum_over_ranks(world, shares);
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      if (sums[i] != state.node_checksums[i]) {
+        // Every rank computed the same sums: the failure is agreed by construction.
+        throw AgreedError(at_file(path, checksum_mismatch(kCheckpointNodeArrays[i],
+                                                          state.node_checksums[i], sums[i])),
+                          kExitBadInput);
+      }
+    }
+  }
+  agree_on_errors(world, [&] {
+    if (!problem.empty()) throw InputError(at_file(path, problem));
+  });
+}
+
+}  // namespace
 
 CheckpointPolicy::CheckpointPolicy(const TrainingConfig& config, const Communicator& world)
     : config_(config),
@@ -25,70 +94,99 @@ void CheckpointPolicy::save(const Trainer& trainer, std::int64_t epoch,
   CheckpointState state = trainer.checkpoint_state(epoch);
   const std::string path = (fs::path(directory_) / checkpoint_name(epoch)).string();
   const std::string temporary = path + ".tmp";
+  // No half-written file is left behind, whichever step failed.
   const auto remove_temporary = [&] {
+    if (world_.rank() != 0) return;
     std::error_code ignored;
     fs::remove(temporary, ignored);
   };
-
-  // Rank 0 creates the file: attributes, replicated arrays, and room for the node arrays. Every
-  // rank learns whether that worked before any opens the file.
-  std::string failure;
-  if (world_.rank() == 0) {
-    try {
+  // A step of rank 0 alone whose failure every rank learns of.
+  const auto on_rank_zero = [&](const std::function<void()>& step) {
+    agree_on_errors(world_, [&] {
+      if (world_.rank() == 0) with_storage_cause(step, temporary);
+    });
+  };
+  try {
+    // Rank 0 creates the file: attributes, replicated arrays, and room for the node arrays.
+    on_rank_zero([&] {
       state.metrics_jsonl = metrics_jsonl;
       fs::create_directories(directory_);
       create_checkpoint_file(temporary, state);
-    } catch (const std::exception& error) {
-      failure = error.what();
-      remove_temporary();
+    });
+    // Node rows: each rank writes its canonical block of one array at a time, so none holds
+    // more than its share of one array, and sums its share of the array's checksum.
+    if (state.featureless) {
+      const std::int64_t first_row = trainer.node_row_block().first;
+      Checksums shares{};
+      CollectiveRowWriter writer(world_, temporary);
+      for (std::size_t array = 0; array < shares.size(); ++array) {
+        const std::vector<float> rows = trainer.checkpoint_node_rows(static_cast<int>(array));
+        shares[array] = checksum_rows(first_row, rows, static_cast<std::size_t>(state.hidden));
+        writer.write(kCheckpointNodeArrays[array], first_row, rows, state.hidden);
+      }
+      writer.close();
+      state.node_checksums = sum_over_ranks(world_, shares);
     }
-  }
-  failure = world_.broadcast(failure);
-  if (!failure.empty()) throw std::runtime_error("checkpoint not written: " + failure);
-
-  // Node rows: each rank writes its canonical block of one array at a time, so none holds more
-  // than its share of one array.
-  if (state.featureless) {
-    const std::int64_t first_row = trainer.node_row_block().first;
-    CollectiveRowWriter writer(world_, temporary);
-    for (int array = 0; array < static_cast<int>(std::size(kCheckpointNodeArrays)); ++array) {
-      writer.write(kCheckpointNodeArrays[array], first_row, trainer.checkpoint_node_rows(array),
-                   state.hidden);
-    }
-    writer.close();
-  }
-
-  if (world_.rank() == 0) {
-    try {
+    // The agreement after the commit also keeps every rank from going on (or exiting) before
+    // the checkpoint is on disk.
+    on_rank_zero([&] {
+      if (state.featureless) write_checkpoint_node_checksums(temporary, state.node_checksums);
       commit_checkpoint_file(temporary, path);
-    } catch (...) {
-      remove_temporary();
-      throw;
-    }
-    const std::vector<std::string> existing = list_checkpoints(directory_);
-    for (std::size_t i = static_cast<std::size_t>(std::max(config_.keep, 1)); i < existing.size();
-         ++i) {
-      fs::remove(existing[i]);
-    }
-    log::info("checkpoint {} written", path);
+      prune(epoch);
+    });
+  } catch (const AgreedError& error) {
+    remove_temporary();
+    throw AgreedError(fmt::format("checkpoint {} not written: {}", path, error.what()),
+                      error.exit_code());
+  } catch (...) {
+    remove_temporary();
+    throw;
   }
-  // No rank goes on (or exits) before the checkpoint is on disk.
-  world_.barrier();
+  log::info("checkpoint {} written", path);
+}
+
+void CheckpointPolicy::prune(std::int64_t epoch) const {
+  const std::vector<std::string> existing = list_checkpoints(directory_);
+  std::size_t kept = 0;
+  for (const std::string& file : existing) {
+    const std::int64_t file_epoch = checkpoint_epoch_of_name(fs::path(file).filename().string());
+    // Newer than the one just written: left by a run that got further, and skipped by the
+    // resume this run started from (damaged). Kept, it would be tried first again at the next
+    // resume, and counted among the --keep newest while the good ones went.
+    const bool stale = file_epoch > epoch;
+    if (stale || ++kept > static_cast<std::size_t>(std::max(config_.keep, 1))) fs::remove(file);
+  }
 }
 
 std::optional<FoundCheckpoint> CheckpointPolicy::load_newest() const {
-  for (const std::string& path : list_checkpoints(directory_)) {
-    std::optional<CheckpointState> state;
-    std::string failure;
+  const std::vector<std::string> paths = list_checkpoints(directory_);
+  for (const std::string& path : paths) {
     try {
-      state = read_checkpoint_replicated(path);
-    } catch (const InputError& error) {
-      failure = error.what();
+      // Every rank reads and checks the replicated part; all resume from it or none does.
+      CheckpointState state = agree_on_errors(world_, [&] {
+        CheckpointState read = read_checkpoint_replicated(path);
+        check_checkpoint_history(path, read);
+        return read;
+      });
+      if (state.featureless) check_node_arrays(world_, path, state);
+      if (state.format_version < 2) {
+        log::warning(
+            "{}: checkpoint format version {} has no checksums: its values are checked, but "
+            "damage that leaves them plausible cannot be detected",
+            path, state.format_version);
+      }
+      return FoundCheckpoint{std::move(state), path};
+    } catch (const AgreedError& error) {
+      // A damaged or foreign file is skipped; a system failure (memory, MPI) is not damage.
+      if (error.exit_code() != kExitBadInput) throw;
+      log::warning("skipping unreadable checkpoint ({}); trying the previous one", error.what());
     }
-    // Resume only from a file every rank could read, or the ranks would start apart.
-    if (world_.allreduce_max(state ? 0 : 1) == 0) return FoundCheckpoint{std::move(*state), path};
-    log::warning("skipping unreadable checkpoint ({}); trying the previous one",
-                 failure.empty() ? path + ": unreadable on another rank" : failure);
+  }
+  if (!paths.empty()) {
+    log::warning(
+        "none of the {} checkpoints in {} can be used (each is named above): starting "
+        "from epoch 1; the first checkpoint written replaces them",
+        paths.size(), directory_);
   }
   return std::nullopt;
 }

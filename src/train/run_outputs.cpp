@@ -1,6 +1,7 @@
 #include "train/run_outputs.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 
@@ -13,6 +14,7 @@
 #include "core/fault_injection.hpp"
 #include "io/embedding_files.hpp"
 #include "io/staged_directory.hpp"
+#include "io/storage_errors.hpp"
 
 namespace distgae {
 namespace fs = std::filesystem;
@@ -41,13 +43,30 @@ std::vector<float> copy_rows(const Matrix& rows) {
 
 MetricsLog::MetricsLog(const std::string& run_dir, const Communicator& world,
                        const std::string& previous) {
-  if (world.rank() != 0) return;
-  path_ = (fs::path(run_dir) / "metrics.jsonl").string();
-  out_.open(path_);
-  if (!out_) throw std::runtime_error(at_file(path_, "cannot create"));
-  text_ = previous;
-  out_ << previous;
-  out_.flush();
+  // Rank 0 alone writes, but every rank constructs the log: a failure ends the job with one line.
+  agree_on_errors(world, [&] {
+    if (world.rank() != 0) return;
+    path_ = (fs::path(run_dir) / "metrics.jsonl").string();
+    // The lines up to a resumed checkpoint are written aside and renamed over the old file, so
+    // a failure (a full disk) leaves the previous metrics.jsonl as it was.
+    const std::string temporary = (fs::path(run_dir) / ".metrics.jsonl.tmp").string();
+    try {
+      errno = 0;
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << previous;
+      out.close();
+      if (!out) throw std::runtime_error(at_file(temporary, "write failed"));
+      fs::rename(temporary, path_);
+    } catch (const std::runtime_error& error) {
+      const std::string cause = storage_failure_cause(temporary);
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      throw std::runtime_error(error.what() + cause);
+    }
+    out_.open(path_, std::ios::binary | std::ios::app);
+    if (!out_) throw std::runtime_error(at_file(path_, "cannot open to append"));
+    text_ = previous;
+  });
 }
 
 void MetricsLog::write(const EpochRecord& record) {
@@ -72,10 +91,19 @@ void MetricsLog::write(const EpochRecord& record) {
   }
   line["phases_s"] = std::move(phases);
   const std::string text = line.dump() + '\n';
-  text_ += text;
+  errno = 0;
   out_ << text;
   out_.flush();  // a person (or a script) can follow the run with tail -f
-  if (!out_) throw std::runtime_error(at_file(path_, "write failed"));
+  if (!out_) {
+    // Part of the line may have reached the file: cut it back to the lines before, so that
+    // metrics.jsonl never ends in a partial line (a truncation needs no free space).
+    const std::string cause = storage_failure_cause(path_);
+    out_.close();
+    std::error_code ignored;
+    fs::resize_file(path_, text_.size(), ignored);
+    throw std::runtime_error(at_file(path_, "write failed" + cause));
+  }
+  text_ += text;
 }
 
 void write_embeddings(const std::string& run_dir, const Trainer& trainer, const DatasetMeta& meta,
@@ -102,28 +130,37 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
   std::string staging;
   agree_on_errors(world, [&] {
     if (world.rank() != 0) return;
-    staged = std::make_unique<StagedDirectory>(final_dir, true);
-    staging = staged->staging_path().string();
+    with_storage_cause(
+        [&] {
+          staged = std::make_unique<StagedDirectory>(final_dir, true);
+          staging = staged->staging_path().string();
+        },
+        final_dir.string());
   });
   staging = world.broadcast(staging);
 
+  const PartData& part = trainer.part();
   agree_on_errors(world, [&] {
-    const PartData& part = trainer.part();
     EmbeddingShard shard;
     shard.part = part.part;
     shard.num_parts = part.num_parts;
     shard.node_id.assign(part.node_id.begin(), part.node_id.begin() + part.n_owned);
     shard.embedding = copy_rows(trainer.mu());
     if (vgae) shard.logstd = copy_rows(trainer.logstd());
-    write_embedding_shard((fs::path(staging) / embedding_shard_name(part.part)).string(), shard,
-                          config.latent, attributes);
+    const std::string shard_path = (fs::path(staging) / embedding_shard_name(part.part)).string();
+    with_storage_cause([&] { write_embedding_shard(shard_path, shard, config.latent, attributes); },
+                       shard_path);
     fault_injection_point("write_embeddings", world.rank());
   });
   agree_on_errors(world, [&] {
     if (world.rank() != 0) return;
-    write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,
-                         config.latent, vgae, attributes);
-    staged->commit();
+    with_storage_cause(
+        [&] {
+          write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,
+                               config.latent, vgae, attributes);
+          staged->commit();
+        },
+        staging + "/embeddings.h5");
   });
 }
 
@@ -192,14 +229,12 @@ nlohmann::json profile_json(const RunSummary& summary) {
           {"per_rank", ranks}};
 }
 
-}  // namespace
-
-void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
-                   const TrainingConfig& config, const Communicator& world) {
-  if (world.rank() != 0) return;
+// summary.json, written aside, closed, fsynced and renamed: complete or absent, never partial.
+void write_summary_file(const std::string& run_dir, const RunSummary& summary,
+                        const DatasetMeta& meta, const TrainingConfig& config, int ranks) {
   const nlohmann::json json = {{"model", model_name(config.model)},
                                {"decoder", decoder_name(config.decoder)},
-                               {"ranks", world.size()},
+                               {"ranks", ranks},
                                {"threads", config.threads},
                                {"epochs", config.epochs},
                                {"lr", config.learning_rate},
@@ -219,12 +254,31 @@ void write_summary(const std::string& run_dir, const RunSummary& summary, const 
                                {"profile", profile_json(summary)}};
   const fs::path path = fs::path(run_dir) / "summary.json";
   const fs::path temporary = fs::path(run_dir) / ".summary.json.tmp";
-  {
-    std::ofstream out(temporary);
-    out << json.dump(2) << '\n';
-    if (!out) throw std::runtime_error(at_file(temporary.string(), "write failed"));
+  try {
+    with_storage_cause(
+        [&] {
+          std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+          out << json.dump(2) << '\n';
+          out.close();  // a buffered write fails here, if at all: checked, not left to a destructor
+          if (!out) throw std::runtime_error(at_file(path.string(), "write failed"));
+          fsync_path(temporary);
+          fs::rename(temporary, path);
+        },
+        path.string());
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
   }
-  fs::rename(temporary, path);
+}
+
+}  // namespace
+
+void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
+                   const TrainingConfig& config, const Communicator& world) {
+  agree_on_errors(world, [&] {
+    if (world.rank() == 0) write_summary_file(run_dir, summary, meta, config, world.size());
+  });
 }
 
 }  // namespace distgae

@@ -16,12 +16,16 @@
 
 namespace distgae {
 
-// metrics.jsonl on rank 0 (other ranks hold an inactive log). `previous` (a resumed run's lines
-// up to its checkpoint) is written first.
+// metrics.jsonl on rank 0 (other ranks hold an inactive log). Every failure to write names the
+// file and, when the system said, why (a full disk); the file is left holding whole lines only.
 class MetricsLog {
  public:
+  // Collective. Starts metrics.jsonl with `previous` (a resumed run's lines up to its
+  // checkpoint), written aside and renamed over the old file, which a failure leaves intact.
   MetricsLog(const std::string& run_dir, const Communicator& world,
              const std::string& previous = "");
+  // Appends the epoch's line (rank 0). A failed write is cut back off the file and thrown on
+  // rank 0 alone (agreeing every epoch would cost a collective per epoch): main ends the job.
   void write(const EpochRecord& record);
   // Every line so far (rank 0), for checkpoints.
   const std::string& text() const { return text_; }
@@ -33,7 +37,8 @@ class MetricsLog {
 };
 
 // Collective. Writes embeddings/ for the trainer's current μ (and log σ for VGAE). Throws,
-// writing nothing, when any rank's rows are not finite.
+// writing nothing, when any rank's rows are not finite; a failure to write on any rank (a full
+// disk) throws the same error on every rank and leaves no embeddings/ but a previous one.
 void write_embeddings(const std::string& run_dir, const Trainer& trainer, const DatasetMeta& meta,
                       const TrainingConfig& config, std::int64_t epoch, RankingMetrics test,
                       const Communicator& world);
@@ -65,7 +70,8 @@ struct RunSummary {
   std::vector<double> profile_figures;  // EpochProfile::rank_figures() of each rank, rank order
 };
 
-// Rank 0 writes summary.json (config, dataset, test metrics, median epoch time, memory).
+// Collective: rank 0 writes summary.json (config, dataset, test metrics, median epoch time,
+// memory), complete or not at all; its failure is every rank's.
 void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
                    const TrainingConfig& config, const Communicator& world);
 

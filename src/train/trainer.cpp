@@ -9,8 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/fault_injection.hpp"
+#include "comm/agreement.hpp"
 #include "core/error.hpp"
+#include "core/fault_injection.hpp"
 #include "core/timer.hpp"
 #include "model/link_loss.hpp"
 #include "model/spmm.hpp"
@@ -223,29 +224,42 @@ std::vector<float> Trainer::checkpoint_node_rows(int array) const {
 }
 
 void Trainer::restore(const CheckpointState& state, const std::string& source) {
-  const auto differs = [&](const std::string& what, const auto& mine, const auto& theirs) {
-    if (mine != theirs) {
-      throw InputError(at_file(source, fmt::format("checkpoint of another run: {} is {} there, {} "
-                                                   "here",
-                                                   what, theirs, mine)));
+  // The same checkpoint and configuration on every rank: each finds the same difference, and
+  // they leave together with one line.
+  agree_on_errors(world_, [&] {
+    const auto differs = [&](const std::string& what, const auto& mine, const auto& theirs) {
+      if (mine != theirs) {
+        throw InputError(
+            at_file(source, fmt::format("checkpoint of another run: {} is {} there, {} "
+                                        "here",
+                                        what, theirs, mine)));
+      }
+    };
+    differs("the dataset fingerprint (graph and split)", meta_.graph_fingerprint,
+            state.graph_fingerprint);
+    differs("the model", std::string(model_name(config_.model)), state.model);
+    differs("--hidden", config_.hidden, state.hidden);
+    differs("--latent", config_.latent, state.latent);
+    differs("the feature dimension", shape_.input_dim, state.input_dim);
+    differs("--seed", config_.seed, state.seed);
+    differs("the node count", meta_.num_nodes, state.num_nodes);
+    if (state.epoch > config_.epochs) {
+      throw InputError(
+          at_file(source, fmt::format("the checkpoint is at epoch {}, past --epochs {}",
+                                      state.epoch, config_.epochs)));
     }
-  };
-  differs("the dataset fingerprint (graph and split)", meta_.graph_fingerprint,
-          state.graph_fingerprint);
-  differs("the model", std::string(model_name(config_.model)), state.model);
-  differs("--hidden", config_.hidden, state.hidden);
-  differs("--latent", config_.latent, state.latent);
-  differs("the feature dimension", shape_.input_dim, state.input_dim);
-  differs("--seed", config_.seed, state.seed);
-  differs("the node count", meta_.num_nodes, state.num_nodes);
-  const nlohmann::json theirs = nlohmann::json::parse(state.config_json);
-  const nlohmann::json mine = nlohmann::json::parse(config_json(config_));
-  for (const char* key : {"lr", "neg", "decoder"}) {
-    differs(std::string("--") + key, mine.at(key).dump(), theirs.at(key).dump());
-  }
-  if (state.parameters.size() != parameters_.size()) {
-    throw InputError(at_file(source, "checkpoint holds parameters of another shape"));
-  }
+    // load_newest checked that the text is a JSON object; a key it lacks reads as null.
+    const nlohmann::json theirs = nlohmann::json::parse(state.config_json, nullptr, false);
+    const nlohmann::json mine = nlohmann::json::parse(config_json(config_));
+    for (const char* key : {"lr", "neg", "decoder"}) {
+      const nlohmann::json their_value =
+          theirs.is_object() ? theirs.value(key, nlohmann::json()) : nlohmann::json();
+      differs(std::string("--") + key, mine.at(key).dump(), their_value.dump());
+    }
+    if (state.parameters.size() != parameters_.size()) {
+      throw InputError(at_file(source, "checkpoint holds parameters of another shape"));
+    }
+  });
   parameters_ = state.parameters;
   parameter_optimizer_.restore(state.adam_m, state.adam_v, state.adam_steps);
   if (node_row_blocks_) {
@@ -254,19 +268,10 @@ void Trainer::restore(const CheckpointState& state, const std::string& source) {
     const RowBlock block = node_row_blocks_->block();
     // Every rank learns whether every rank read its block before any starts the exchange.
     const auto read_block = [&](int array) {
-      std::vector<float> rows;
-      std::string failure;
-      try {
-        rows = read_checkpoint_node_rows(source, kCheckpointNodeArrays[array], block.first,
+      return agree_on_errors(world_, [&] {
+        return read_checkpoint_node_rows(source, kCheckpointNodeArrays[array], block.first,
                                          block.count);
-      } catch (const InputError& error) {
-        failure = error.what();
-      }
-      if (world_.allreduce_max(failure.empty() ? 0 : 1) != 0) {
-        throw InputError(failure.empty() ? at_file(source, "node rows unreadable on another rank")
-                                         : failure);
-      }
-      return rows;
+      });
     };
     node_row_blocks_->from_block(read_block(0), config_.hidden,
                                  {node_rows_.data(), static_cast<std::size_t>(node_rows_.size())});

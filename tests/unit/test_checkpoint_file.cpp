@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "io/array_checksum.hpp"
 #include "io/h5_file.hpp"
 #include "test_util.hpp"
 
@@ -36,9 +37,11 @@ CheckpointState make_state(bool featureless) {
   state.graph_fingerprint = "0123456789abcdef";
   state.config_json = R"({"epochs":200,"lr":0.01})";
   state.num_ranks = 3;
-  state.parameters = ramp(600, 1.0f);
-  state.adam_m = ramp(600, -2.0f);
-  state.adam_v = ramp(600, 3.0f);
+  // W0 [input_dim, hidden] (none when featureless) and W1 [hidden, 2 * latent] of a VGAE.
+  const std::size_t n_params = featureless ? 16 : 7 * 4 + 16;
+  state.parameters = ramp(n_params, 1.0f);
+  state.adam_m = ramp(n_params, -2.0f);
+  state.adam_v = ramp(n_params, 3.0f);
   state.adam_steps = 20;
   state.metrics_jsonl = "{\"epoch\":1,\"loss\":1.5}\n{\"epoch\":2,\"loss\":1.25}\n";
   if (featureless) {
@@ -105,6 +108,9 @@ TEST_F(CheckpointFile, NameIsTheZeroPaddedEpoch) {
 TEST_F(CheckpointFile, GaeCheckpointWithoutNodeRowsRoundTrips) {
   CheckpointState state = make_state(false);
   state.model = "gae";
+  state.parameters.resize(7 * 4 + 4 * 2);  // W1 [hidden, latent]: one head
+  state.adam_m.resize(state.parameters.size());
+  state.adam_v.resize(state.parameters.size());
   const std::string file = write_state(state, checkpoint_name(state.epoch));
   EXPECT_FALSE(fs::exists(file + ".tmp"));
   expect_equal(read_checkpoint(file), state);
@@ -127,7 +133,7 @@ TEST_F(CheckpointFile, FeaturelessCheckpointKeepsNodeRowsAsAMatrix) {
 TEST_F(CheckpointFile, SummaryHasTheAttributesAndSizesButNoArrays) {
   const std::string file = write_state(make_state(true), "c.h5");
   const CheckpointSummary summary = read_checkpoint_summary(file);
-  EXPECT_EQ(summary.num_parameters, 600);
+  EXPECT_EQ(summary.num_parameters, 16);
   EXPECT_TRUE(summary.featureless);
   EXPECT_EQ(summary.state.epoch, 20);
   EXPECT_EQ(summary.state.num_ranks, 3);
@@ -151,7 +157,7 @@ TEST_F(CheckpointFile, LargeMetricsTextRoundTrips) {
 TEST_F(CheckpointFile, OverwritesAnOlderFileOfTheSameName) {
   const std::string file = write_state(make_state(false), "c.h5");
   CheckpointState later = make_state(false);
-  later.epoch = 40;
+  later.epoch = later.adam_steps = 40;
   write_checkpoint(file, later);
   EXPECT_EQ(read_checkpoint(file).epoch, 40);
 }
@@ -179,16 +185,16 @@ TEST_F(CheckpointFile, ForeignFileOrOtherVersionIsAnInputError) {
   {
     H5File h5(future, H5File::Mode::kCreate);
     h5.write_attribute("/", "kind", std::string("distgae-checkpoint"));
-    h5.write_attribute("/", "format_version", std::int32_t{2});
+    h5.write_attribute("/", "format_version", std::int32_t{kCheckpointFormatVersion + 1});
   }
   const std::string message = input_error([&] { read_checkpoint(future); });
   EXPECT_TRUE(contains(message, future));
-  EXPECT_TRUE(contains(message, "version 2"));
+  EXPECT_TRUE(contains(message, "version " + std::to_string(kCheckpointFormatVersion + 1)));
 }
 
 TEST_F(CheckpointFile, InconsistentSizesAreAnInputError) {
   const std::string moments = write_state(make_state(false), "moments.h5");
-  replace_dataset(moments, "adam_v", {599});
+  replace_dataset(moments, "adam_v", {43});
   EXPECT_TRUE(contains(input_error([&] { read_checkpoint(moments); }), "adam_v"));
   const std::string rows = write_state(make_state(true), "rows.h5");
   replace_dataset(rows, "node_adam_m", {4, 5});
@@ -267,6 +273,9 @@ TEST_F(CheckpointFile, CreatedWithRoomForNodeRowsThenCommittedUnderItsName) {
   const std::string temporary = path("ckpt-000020.h5.tmp");
   create_checkpoint_file(temporary, state);
   EXPECT_TRUE(list_checkpoints(dir().string()).empty());  // not a checkpoint until committed
+  // The rows are left for the ranks; their checksums come last, summed over the ranks' blocks.
+  const std::uint64_t zero_rows = checksum_rows(0, std::vector<float>(20, 0.0f), 4);
+  write_checkpoint_node_checksums(temporary, {zero_rows, zero_rows, zero_rows});
   commit_checkpoint_file(temporary, path("ckpt-000020.h5"));
   EXPECT_FALSE(fs::exists(temporary));
   ASSERT_EQ(list_checkpoints(dir().string()).size(), 1u);
