@@ -159,7 +159,18 @@ void CheckpointPolicy::prune(std::int64_t epoch) const {
 }
 
 std::optional<FoundCheckpoint> CheckpointPolicy::load_newest() const {
-  const std::vector<std::string> paths = list_checkpoints(directory_);
+  // Rank 0's list, so every rank tries the same files in the same order (a rank that cannot
+  // see one fails to read it, and all skip it together) and the collectives below pair up.
+  std::string listed;
+  if (world_.rank() == 0) {
+    for (const std::string& path : list_checkpoints(directory_)) listed += path + '\n';
+  }
+  listed = world_.broadcast(listed);
+  std::vector<std::string> paths;
+  for (std::size_t start = 0, end; (end = listed.find('\n', start)) != std::string::npos;
+       start = end + 1) {
+    paths.push_back(listed.substr(start, end - start));
+  }
   for (const std::string& path : paths) {
     try {
       // Every rank reads and checks the replicated part; all resume from it or none does.

@@ -21,7 +21,8 @@ import numpy as np
 from checkpoint_checksum import checksum
 from distgae_cli import CORA_EDGES, TempDir, mpirun, read_metrics, run
 
-TRAIN = ["--model", "gae", "--seed", 3, "--eval-every", 0, "--checkpoint-every", 5]
+MODEL = ["--model", "gae", "--seed", 3, "--eval-every", 0]
+TRAIN = MODEL + ["--checkpoint-every", 5]
 FIRST_EPOCHS, EPOCHS = 10, 15
 N, HIDDEN = 2708, 32
 ARRAYS = ["parameters", "adam_m", "adam_v", "node_rows", "node_adam_m", "node_adam_v"]
@@ -323,6 +324,21 @@ class CheckpointFaults(unittest.TestCase):
         self.assertIn("starting from epoch 1", warnings[1])
         self.assert_same_weights(out, self.from_scratch)
         self.assert_verifies(damaged, 10)
+
+    def test_a_skipped_later_checkpoint_goes_at_the_next_save(self):
+        # Resumed from epoch 5 past a damaged checkpoint 10, a run that saves at 6 removes 10:
+        # kept, it would be tried first at every resume and count among the --keep newest.
+        out = self.copy_run("stale")
+        flip_bit("adam_v", 0, 1)(os.path.join(out, "checkpoints", DAMAGED))
+        mpirun(2, "train", "--data", self.tmp("cora-2"), *MODEL, "--checkpoint-every", 3,
+               "--epochs", 8, "--out", out, "--resume", timeout=120)
+        names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "checkpoints",
+                                                                         "*")))
+        self.assertEqual(names, [PREVIOUS, "ckpt-000006.h5"])
+        proc = mpirun(2, "train", "--data", self.tmp("cora-2"), *TRAIN, "--epochs", 8, "--out",
+                      out, "--resume", timeout=120)
+        self.assertEqual(self.warnings(proc), [])
+        self.assertIn("(epoch 6, written by 2 ranks)", proc.stdout)
 
     def test_a_version_one_checkpoint_is_used_with_a_warning(self):
         out = self.copy_run("version-one")
