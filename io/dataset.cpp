@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/file_digest.hpp"
 #include "io/h5_file.hpp"
 #include "io/h5_file_writer.hpp"
 #include "io/staged_directory.hpp"
@@ -131,6 +132,15 @@ void write_dataset(const std::string& dir, const DatasetMeta& meta,
     for (const PartData& part : parts) write_part(part_path(staging, part.part), part);
     // meta.h5 last: its presence marks a complete dataset even inside the staging directory.
     write_meta(meta_path(staging), meta);
+    // Each file's digest, from the bytes now on disk: readers check a file against it before
+    // HDF5 parses it (io/file_digest.hpp).
+    DigestManifest digests;
+    for (const PartData& part : parts) {
+      digests[fs::path(part_path(staging, part.part)).filename().string()] =
+          digest_file(part_path(staging, part.part));
+    }
+    digests["meta.h5"] = digest_file(meta_path(staging));
+    write_digest_manifest(staging, digests);
     staged.commit();
   });
 }

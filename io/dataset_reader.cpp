@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "io/dataset.hpp"
 #include "io/dataset_checks.hpp"
+#include "io/file_digest.hpp"
 #include "io/h5_file.hpp"
 #include "io/part_validation.hpp"
 
@@ -178,6 +179,20 @@ void read_part_features(const H5File& file, const DatasetMeta& meta, PartData& p
 
 }  // namespace
 
+namespace {
+
+// A dataset written with digests (digests.txt) has each file checked against its digest before
+// HDF5 opens it: HDF5 trusts a file's metadata and may crash or loop on a damaged one. A dataset
+// without digests (written before they existed, or edited on purpose and its digests.txt
+// removed) relies on the checks below alone.
+void verify_digest_if_recorded(const std::string& dir, const std::string& path) {
+  if (const std::optional<DigestManifest> digests = read_digest_manifest(dir)) {
+    verify_file_digest(*digests, dir, fs::path(path).filename().string());
+  }
+}
+
+}  // namespace
+
 DatasetMeta read_dataset_meta(const std::string& dir) {
   const std::string path = meta_path(dir);
   if (!fs::is_directory(dir)) throw InputError(at_file(dir, "no such dataset directory"));
@@ -186,6 +201,7 @@ DatasetMeta read_dataset_meta(const std::string& dir) {
                              "not a distgae dataset (no meta.h5; create one with distgae "
                              "partition)"));
   }
+  verify_digest_if_recorded(dir, path);
   const H5File file(path, H5File::Mode::kRead);
   check_file_kind(file, "distgae-dataset", "dataset meta file");
   DatasetMeta meta = read_meta_attributes(file);
@@ -201,6 +217,7 @@ PartData read_part(const std::string& dir, int part_index, const DatasetMeta& me
     fail(path, "no part {} in a dataset of {} parts", part_index, meta.num_parts);
   }
   if (!fs::exists(path)) throw InputError(at_file(path, "missing part file"));
+  verify_digest_if_recorded(dir, path);
   const H5File file(path, H5File::Mode::kRead);
   check_file_kind(file, "distgae-part", "part file");
   PartData part = read_part_attributes(file);

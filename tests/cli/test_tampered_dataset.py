@@ -322,6 +322,41 @@ FOUR_RANKS = {
 }
 
 
+def flip_byte(name, fraction):
+    """Flips the bits of one byte of dataset file `name`, `fraction` of the way in: damage only a
+    digest sees for certain (HDF5 may read garbage, crash or loop on it)."""
+    def edit_file(path, ctx):
+        target = os.path.join(os.path.dirname(path), name)
+        with open(target, "r+b") as f:
+            f.seek(int(os.path.getsize(target) * fraction))
+            byte = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([byte[0] ^ 0xFF]))
+    return edit_file
+
+
+def garble_digests(path, ctx):
+    with open(os.path.join(os.path.dirname(path), "digests.txt"), "a") as f:
+        f.write("part-1.h5 12 not-a-digest\n")
+
+
+# Datasets as partition wrote them, digests.txt included: every file is checked against its
+# digest before HDF5 opens it, so damage anywhere is refused as such, naming the file.
+DIGEST_CASES = [
+    ("digest_part_byte_flipped_early", ("file", flip_byte(PART, 0.01)),
+     [PART, "damaged or replaced"]),
+    ("digest_part_byte_flipped_late", ("file", flip_byte(PART, 0.97)),
+     [PART, "damaged or replaced"]),
+    ("digest_part_edited_with_h5py", set_attr("n_owned", 5), [PART, "damaged or replaced"]),
+    ("digest_part_truncated", ("file", truncate(0.5)), [PART, "damaged or replaced"]),
+    ("digest_part_of_another_seed", ("file", copy_part_from("other_seed")),
+     [PART, "damaged or replaced"]),
+    ("digest_meta_byte_flipped", ("file", flip_byte("meta.h5", 0.5)),
+     ["meta.h5", "damaged or replaced"]),
+    ("digest_manifest_garbled", ("file", garble_digests), ["digests.txt:", "expected"]),
+]
+
+
 class TamperedDataset(unittest.TestCase):
     """Every case's job runs in setUpClass, two at a time (each is a 2-rank start of about a
     second, mostly spent waiting); each test then checks its own case's outcome."""
@@ -335,6 +370,8 @@ class TamperedDataset(unittest.TestCase):
             run("partition", "--graph", CORA_EDGES, "--features", CORA_FEATURES, "--parts", parts,
                 "--seed", seed, "--out", cls.ctx[key])
         jobs = {name: (cls.tamper(name, "dir", edit), 2) for name, edit, _ in TAMPERINGS}
+        jobs.update({name: (cls.tamper(name, "dir", edit, keep_digests=True), 2)
+                     for name, edit, _ in DIGEST_CASES})
         jobs.update({"4_ranks_" + name: (cls.tamper("4_ranks_" + name, "four_parts", edit), 4)
                      for name, edit, _ in TAMPERINGS if name in FOUR_RANKS})
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -351,10 +388,15 @@ class TamperedDataset(unittest.TestCase):
         cls.tmp.cleanup()
 
     @classmethod
-    def tamper(cls, name, base, edit):
-        """A copy of dataset `base` with part 1 edited; returns (its directory, the run's)."""
+    def tamper(cls, name, base, edit, keep_digests=False):
+        """A copy of dataset `base` with part 1 edited; returns (its directory, the run's). Unless
+        `keep_digests`, without digests.txt: the checks under test here are those a dataset
+        without digests (older, or edited on purpose) relies on, which a digest would preempt."""
         data = cls.tmp(name)
         shutil.copytree(cls.ctx[base], data)
+        digests = os.path.join(data, "digests.txt")
+        if not keep_digests and os.path.exists(digests):
+            os.remove(digests)
         path = os.path.join(data, PART)
         if isinstance(edit, tuple):
             edit[1](path, cls.ctx)
@@ -363,7 +405,7 @@ class TamperedDataset(unittest.TestCase):
                 edit(f, cls.ctx)
         return data, cls.tmp(name + "-run")
 
-    def check_refused(self, name, fragments):
+    def check_refused(self, name, fragments, names_part=True):
         (data, out), (proc, seconds) = self.results[name]
         self.assertIsNotNone(proc, f"{name}: the job hung (killed after {KILL_AFTER:.0f} s)")
         errors = [l for l in proc.stderr.splitlines() if l.startswith("distgae: error:")]
@@ -372,7 +414,8 @@ class TamperedDataset(unittest.TestCase):
         # The dataset and the part file; a count only the parts together get wrong names every
         # part's file (and its own count), as no rank can tell which one lost pairs.
         self.assertIn(data, errors[0])
-        self.assertIn(PART, errors[0])
+        if names_part:
+            self.assertIn(PART, errors[0])
         for fragment in fragments:
             self.assertIn(fragment, errors[0])
         self.assertLess(seconds, MAX_SECONDS, f"{name}: refused only after {seconds:.1f} s")
@@ -389,6 +432,10 @@ def _make_test(name, fragments):
 
 for _name, _edit, _fragments in TAMPERINGS:
     setattr(TamperedDataset, "test_" + _name, _make_test(_name, _fragments))
+for _name, _edit, _fragments in DIGEST_CASES:
+    setattr(TamperedDataset, "test_" + _name,
+            (lambda name, fragments: lambda self: self.check_refused(name, fragments, False))(
+                _name, _fragments))
 for _name, _fragments in FOUR_RANKS.items():
     setattr(TamperedDataset, "test_4_ranks_" + _name, _make_test("4_ranks_" + _name, _fragments))
 

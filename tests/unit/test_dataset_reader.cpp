@@ -6,11 +6,13 @@
 #include <hdf5.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <initializer_list>
 
 #include "cora_partitioned.hpp"
 #include "io/dataset.hpp"
+#include "io/file_digest.hpp"
 #include "test_util.hpp"
 
 namespace distgae {
@@ -46,7 +48,12 @@ class DatasetReader : public ::testing::Test {
   DatasetMeta meta = cora_partitioned(2).meta;
   std::vector<PartData> parts = cora_partitioned(2).parts;
 
-  void write() { write_dataset(dir, meta, parts, true); }
+  // Written without its digests.txt: the checks under test are those a dataset without digests
+  // (older, or edited on purpose) relies on, which a digest would preempt for damaged files.
+  void write() {
+    write_dataset(dir, meta, parts, true);
+    std::filesystem::remove(digest_manifest_path(dir));
+  }
   // read_part's error on part 1, which must name its file and each fragment.
   void expect_part_refused(std::initializer_list<const char*> fragments) {
     const std::string message = input_error([&] { read_part(dir, 1, read_dataset_meta(dir)); });
@@ -71,6 +78,27 @@ TEST_F(DatasetReader, ReadsBackWhatWasWritten) {
     EXPECT_EQ(part.features.values, parts[p].features.values);
     EXPECT_EQ(part.graph_fingerprint, meta.graph_fingerprint);
   }
+}
+
+TEST_F(DatasetReader, RefusesAFileThatDiffersFromItsDigestBeforeHdf5OpensIt) {
+  write_dataset(dir, meta, parts, true);
+  ASSERT_TRUE(std::filesystem::exists(digest_manifest_path(dir)));
+  const DatasetMeta read_meta = read_dataset_meta(dir);
+  EXPECT_EQ(read_part(dir, 1, read_meta).n_owned, parts[1].n_owned);
+  // One byte in the middle of part 1: HDF5 might read garbage or worse; the digest is certain.
+  {
+    std::fstream file(part_path(dir, 1), std::ios::in | std::ios::out | std::ios::binary);
+    const auto middle =
+        static_cast<std::streamoff>(std::filesystem::file_size(part_path(dir, 1)) / 2);
+    file.seekg(middle);
+    const char byte = static_cast<char>(file.get());
+    file.seekp(middle);
+    file.put(static_cast<char>(~byte));
+  }
+  expect_part_refused({"damaged or replaced", "digests.txt"});
+  std::filesystem::resize_file(meta_path(dir), 100);
+  EXPECT_TRUE(contains(input_error([&] { read_dataset_meta(dir); }),
+                       meta_path(dir) + ": damaged or replaced: 100 bytes"));
 }
 
 TEST_F(DatasetReader, RefusesAHugeOrNegativeOwnedCountBeforeReadingAnArray) {
