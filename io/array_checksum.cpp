@@ -3,6 +3,8 @@
 #include <bit>
 #include <stdexcept>
 
+#include "core/rng.hpp"
+
 namespace distgae {
 namespace {
 
@@ -15,22 +17,13 @@ std::uint64_t bits_of(float value) {
 
 }  // namespace
 
-std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
-
 std::uint64_t row_hash(std::int64_t row_index, std::span<const float> row) {
-  std::uint64_t state = mix64(static_cast<std::uint64_t>(row_index) + kRowSeed);
+  std::uint64_t state = splitmix64_finalizer(static_cast<std::uint64_t>(row_index) + kRowSeed);
   const std::size_t pairs = row.size() / 2;
   for (std::size_t k = 0; k < pairs; ++k) {
-    state = mix64(state ^ (bits_of(row[2 * k]) | bits_of(row[2 * k + 1]) << 32));
+    state = splitmix64_finalizer(state ^ (bits_of(row[2 * k]) | bits_of(row[2 * k + 1]) << 32));
   }
-  if (row.size() % 2 == 1) state = mix64(state ^ bits_of(row.back()));
+  if (row.size() % 2 == 1) state = splitmix64_finalizer(state ^ bits_of(row.back()));
   return state;
 }
 
@@ -48,15 +41,17 @@ std::uint64_t checksum_rows(std::int64_t first_row, std::span<const float> rows,
   for (; r + 4 <= count; r += 4) {
     const auto index = first_row + static_cast<std::int64_t>(r);
     std::uint64_t state[4];
-    for (int k = 0; k < 4; ++k) state[k] = mix64(static_cast<std::uint64_t>(index + k) + kRowSeed);
+    for (int k = 0; k < 4; ++k)
+      state[k] = splitmix64_finalizer(static_cast<std::uint64_t>(index + k) + kRowSeed);
     for (std::size_t w = 0; w + 1 < width; w += 2) {
       for (std::size_t k = 0; k < 4; ++k) {
         const std::span<const float> values = row(r + k);
-        state[k] = mix64(state[k] ^ (bits_of(values[w]) | bits_of(values[w + 1]) << 32));
+        state[k] =
+            splitmix64_finalizer(state[k] ^ (bits_of(values[w]) | bits_of(values[w + 1]) << 32));
       }
     }
     for (std::size_t k = 0; k < 4; ++k) {
-      if (width % 2 == 1) state[k] = mix64(state[k] ^ bits_of(row(r + k).back()));
+      if (width % 2 == 1) state[k] = splitmix64_finalizer(state[k] ^ bits_of(row(r + k).back()));
       sum += state[k];
     }
   }

@@ -20,9 +20,6 @@
 
 namespace distgae {
 
-// splitmix64's finaliser: a bijection of 64-bit words that mixes every input bit into all.
-std::uint64_t mix64(std::uint64_t x);
-
 // The hash of canonical row `row_index` holding `row` (its width values).
 std::uint64_t row_hash(std::int64_t row_index, std::span<const float> row);
 

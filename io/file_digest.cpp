@@ -16,18 +16,10 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
 
 namespace distgae {
 namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
 
 std::uint64_t load_le64(const unsigned char* bytes) {
   std::uint64_t word = 0;
@@ -44,18 +36,20 @@ std::uint64_t block_hash(std::int64_t index, const unsigned char* bytes, std::si
   std::size_t w = 0;
   for (; w + 4 <= words; w += 4) {
     for (std::size_t lane = 0; lane < 4; ++lane) {
-      chain[lane] = mix(chain[lane] ^ load_le64(bytes + 8 * (w + lane)));
+      chain[lane] = splitmix64_finalizer(chain[lane] ^ load_le64(bytes + 8 * (w + lane)));
     }
   }
-  for (; w < words; ++w) chain[w % 4] = mix(chain[w % 4] ^ load_le64(bytes + 8 * w));
+  for (; w < words; ++w)
+    chain[w % 4] = splitmix64_finalizer(chain[w % 4] ^ load_le64(bytes + 8 * w));
   if (length % 8 != 0) {
     unsigned char tail[8] = {};
     std::memcpy(tail, bytes + 8 * words, length % 8);
-    chain[words % 4] = mix(chain[words % 4] ^ load_le64(tail));
+    chain[words % 4] = splitmix64_finalizer(chain[words % 4] ^ load_le64(tail));
   }
-  std::uint64_t hash = mix(static_cast<std::uint64_t>(index) ^ 0x5851f42d4c957f2dull);
-  for (std::uint64_t c : chain) hash = mix(hash ^ c);
-  return mix(hash ^ static_cast<std::uint64_t>(length));
+  std::uint64_t hash =
+      splitmix64_finalizer(static_cast<std::uint64_t>(index) ^ 0x5851f42d4c957f2dull);
+  for (std::uint64_t c : chain) hash = splitmix64_finalizer(hash ^ c);
+  return splitmix64_finalizer(hash ^ static_cast<std::uint64_t>(length));
 }
 
 // Closes the descriptor on every path out.

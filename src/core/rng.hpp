@@ -22,11 +22,17 @@ enum class RandomPurpose : std::uint64_t {
   kSyntheticFeatures = 8,  // distgae generate: community columns and node feature columns
 };
 
-inline std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
+// splitmix64's finaliser: a bijection of 64-bit words that mixes every input bit into all. The
+// checksums of checkpoints and files (io/array_checksum, io/file_digest) chain it.
+inline std::uint64_t splitmix64_finalizer(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+// One splitmix64 step: the golden-ratio increment, then the finaliser.
+inline std::uint64_t mix64(std::uint64_t x) {
+  return splitmix64_finalizer(x + 0x9e3779b97f4a7c15ULL);
 }
 
 // Extends a key by more counters: random_bits(s, p, {a, b}) == extend_bits(random_bits(s, p, {a}),
