@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -242,13 +243,26 @@ int info_on_embeddings(const std::string& path, const std::vector<std::string>& 
   return kExitOk;
 }
 
+// Every array read back and checked (checksums from format version 2): what a resume would
+// check, so a damaged checkpoint is found before a job counts on it.
 int info_on_checkpoint(const std::string& path, bool json) {
   const CheckpointSummary summary = read_checkpoint_summary(path);
+  const std::string problem = checkpoint_problem(path);
+  const bool checksummed = summary.state.format_version >= 2;
+  const std::string verdict = !problem.empty() ? "no"
+                              : checksummed    ? "yes (every array against its checksum)"
+                                               : "not verifiable (format version 1: no checksums)";
   if (json) {
-    fmt::print("{}\n", checkpoint_json(path, summary).dump());
+    nlohmann::json out = checkpoint_json(path, summary);
+    out["verified"] = problem.empty() && checksummed;
+    if (!problem.empty()) out["problem"] = problem;
+    fmt::print("{}\n", out.dump());
   } else {
     print_checkpoint(path, summary);
+    fmt::print("verified     {}\n", verdict);
   }
+  std::fflush(stdout);
+  if (!problem.empty()) throw InputError(problem);
   return kExitOk;
 }
 

@@ -250,6 +250,22 @@ class CheckpointFaults(unittest.TestCase):
     def warnings(self, proc):
         return [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
 
+    def test_info_verifies_a_checkpoint_and_names_what_is_damaged(self):
+        good = os.path.join(self.source, "checkpoints", PREVIOUS)
+        proc = run("info", good)
+        self.assertIn("verified     yes", proc.stdout)
+        self.assertTrue(json.loads(run("info", good, "--json").stdout)["verified"])
+        run_dir = self.copy_run("info-damaged")
+        damaged = os.path.join(run_dir, "checkpoints", DAMAGED)
+        flip_bit("node_rows", 17, 3)(damaged)
+        proc = run("info", damaged, check=False)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("verified     no", proc.stdout)
+        errors = [l for l in proc.stderr.splitlines() if l.startswith("distgae: error:")]
+        self.assertEqual(len(errors), 1, proc.stderr)
+        self.assertIn(damaged, errors[0])
+        self.assertIn("node_rows", errors[0])
+
     def test_stored_checksums_are_the_documented_ones(self):
         for name in (PREVIOUS, DAMAGED):
             self.assert_verifies(os.path.join(self.source, "checkpoints", name),
