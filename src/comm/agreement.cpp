@@ -13,7 +13,8 @@ std::optional<ErrorReport> run_capturing_errors(const std::function<void()>& ste
   }
 }
 
-void settle_errors(const Communicator& world, const std::optional<ErrorReport>& local_failure) {
+void settle_errors(const Communicator& world, const std::optional<ErrorReport>& local_failure,
+                   bool name_rank) {
   const int ranks = world.size();
   const bool failed = local_failure.has_value();
   // Two small reductions: how many failed, and the lowest failing rank (as the largest
@@ -25,7 +26,8 @@ void settle_errors(const Communicator& world, const std::optional<ErrorReport>& 
   std::string message = world.broadcast(failed ? local_failure->message : std::string(), first);
   const std::int64_t exit_code =
       world.allreduce_max(world.rank() == first ? local_failure->exit_code : 0);
-  if (failures < ranks) message = fmt::format("[rank {}/{}] {}", first, ranks, message);
+  if (name_rank && failures < ranks)
+    message = fmt::format("[rank {}/{}] {}", first, ranks, message);
   throw AgreedError(message, static_cast<int>(exit_code));
 }
 

@@ -23,8 +23,10 @@ namespace distgae {
 // Runs `step` and returns its failure, if any, as a report (step's result stays with the caller).
 std::optional<ErrorReport> run_capturing_errors(const std::function<void()>& step);
 
-// Collective: throws AgreedError on every rank when `local_failure` is set on any.
-void settle_errors(const Communicator& world, const std::optional<ErrorReport>& local_failure);
+// Collective: throws AgreedError on every rank when `local_failure` is set on any; the message
+// names the failing rank when `name_rank` and not every rank failed.
+void settle_errors(const Communicator& world, const std::optional<ErrorReport>& local_failure,
+                   bool name_rank = true);
 
 template <class Step>
 auto agree_on_errors(const Communicator& world, Step&& step) {
@@ -36,6 +38,15 @@ auto agree_on_errors(const Communicator& world, Step&& step) {
     settle_errors(world, run_capturing_errors([&] { result.emplace(step()); }));
     return std::move(*result);
   }
+}
+
+// A step only rank 0 runs (creating a directory, writing a file every rank shares), agreed as
+// above; its message names no rank, which would only say "rank 0" of a shared resource.
+template <class Step>
+void agree_on_root_errors(const Communicator& world, Step&& step) {
+  std::optional<ErrorReport> failure;
+  if (world.rank() == 0) failure = run_capturing_errors([&] { step(); });
+  settle_errors(world, failure, false);
 }
 
 }  // namespace distgae

@@ -71,9 +71,7 @@ void prepare_run_directory(const std::string& dir, bool force, bool resume,
                            const Communicator& world) {
   if (dir.empty()) throw InputError("--out: the run directory is an empty path");
   const fs::path run(dir);
-  agree_on_errors(world, [&] {
-    if (world.rank() == 0) create_run_directory(run, force, resume);
-  });
+  agree_on_root_errors(world, [&] { create_run_directory(run, force, resume); });
   agree_on_errors(world, [&] { probe_writable(run, world.rank()); });
 }
 

@@ -44,8 +44,7 @@ std::vector<float> copy_rows(const Matrix& rows) {
 MetricsLog::MetricsLog(const std::string& run_dir, const Communicator& world,
                        const std::string& previous) {
   // Rank 0 alone writes, but every rank constructs the log: a failure ends the job with one line.
-  agree_on_errors(world, [&] {
-    if (world.rank() != 0) return;
+  agree_on_root_errors(world, [&] {
     path_ = (fs::path(run_dir) / "metrics.jsonl").string();
     // The lines up to a resumed checkpoint are written aside and renamed over the old file, so
     // a failure (a full disk) leaves the previous metrics.jsonl as it was.
@@ -128,8 +127,7 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
   const fs::path final_dir = fs::path(run_dir) / "embeddings";
   std::unique_ptr<StagedDirectory> staged;
   std::string staging;
-  agree_on_errors(world, [&] {
-    if (world.rank() != 0) return;
+  agree_on_root_errors(world, [&] {
     with_storage_cause(
         [&] {
           staged = std::make_unique<StagedDirectory>(final_dir, true);
@@ -152,8 +150,7 @@ void write_embeddings(const std::string& run_dir, const Trainer& trainer, const 
                        shard_path);
     fault_injection_point("write_embeddings", world.rank());
   });
-  agree_on_errors(world, [&] {
-    if (world.rank() != 0) return;
+  agree_on_root_errors(world, [&] {
     with_storage_cause(
         [&] {
           write_embedding_view((fs::path(staging) / "embeddings.h5").string(), meta.part_offsets,
@@ -276,9 +273,8 @@ void write_summary_file(const std::string& run_dir, const RunSummary& summary,
 
 void write_summary(const std::string& run_dir, const RunSummary& summary, const DatasetMeta& meta,
                    const TrainingConfig& config, const Communicator& world) {
-  agree_on_errors(world, [&] {
-    if (world.rank() == 0) write_summary_file(run_dir, summary, meta, config, world.size());
-  });
+  agree_on_root_errors(world,
+                       [&] { write_summary_file(run_dir, summary, meta, config, world.size()); });
 }
 
 }  // namespace distgae

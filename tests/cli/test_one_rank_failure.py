@@ -13,7 +13,8 @@ import unittest
 
 from distgae_cli import BIN, CORA_EDGES, CORA_FEATURES, TempDir, run
 
-# The bound the issue sets: from the failing rank's error to the end of mpirun.
+# The bound we promise (README, "One failing rank ends the job"): from the failing rank's error
+# to the end of mpirun.
 END_WITHIN_S = 10.0
 # A hang is caught long before ctest's own timeout.
 HANG_S = 120.0

@@ -69,6 +69,18 @@ TEST(Agreement, AnErrorOnEveryRankIsReportedWithoutARank) {
   EXPECT_EQ(report.message, "meta.h5: every rank sees this");
 }
 
+TEST(Agreement, ARootStepRunsOnRankZeroAloneAndNamesNoRank) {
+  const Communicator world = Communicator::world();
+  int runs = 0;
+  agree_on_root_errors(world, [&] { ++runs; });
+  EXPECT_EQ(world.allreduce_sum(runs), 1);
+  EXPECT_EQ(runs, world.rank() == 0 ? 1 : 0);
+  const ErrorReport report = agreed_report(
+      world, [&] { agree_on_root_errors(world, [] { throw InputError("out: full"); }); });
+  EXPECT_EQ(report.message, "out: full");
+  EXPECT_EQ(report.exit_code, kExitBadInput);
+}
+
 TEST(Agreement, AllRanksCarryOnTogetherAfterAFailure) {
   // After an agreed failure every rank is back in step: the next collective matches up.
   const Communicator world = Communicator::world();
