@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <system_error>
@@ -16,6 +17,7 @@
 #include "core/error.hpp"
 #include "io/array_checksum.hpp"
 #include "io/checkpoint_checks.hpp"
+#include "io/file_digest.hpp"
 #include "io/h5_file.hpp"
 #include "io/h5_file_writer.hpp"
 #include "io/staged_directory.hpp"
@@ -353,6 +355,14 @@ std::string checksum_mismatch(const std::string& dataset, std::uint64_t stored,
 
 std::string checkpoint_problem(const std::string& path) {
   try {
+    // The digest written beside it first: HDF5 may crash or loop on damaged metadata.
+    if (const std::optional<FileDigest> recorded = read_digest_sidecar(path)) {
+      const FileDigest actual = digest_file(path);
+      if (actual != *recorded) {
+        return digest_mismatch(path, actual, *recorded,
+                               fs::path(digest_sidecar_path(path)).filename().string());
+      }
+    }
     const H5File file = open_checkpoint(path);
     const CheckpointState state = read_replicated(file);
     if (!state.featureless) return {};

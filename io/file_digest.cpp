@@ -156,11 +156,49 @@ void verify_file_digest(const DigestManifest& manifest, const std::string& dir,
     throw InputError(error.what());
   }
   if (actual == listed->second) return;
-  throw InputError(at_file(
-      path, fmt::format("damaged or replaced: {} bytes with digest {:016x}, but {} records {} "
-                        "bytes with digest {:016x}",
-                        actual.size, actual.hash, "digests.txt", listed->second.size,
-                        listed->second.hash)));
+  throw InputError(digest_mismatch(path, actual, listed->second, "digests.txt"));
+}
+
+std::string digest_mismatch(const std::string& path, const FileDigest& actual,
+                            const FileDigest& recorded, const std::string& where) {
+  return at_file(path, fmt::format("damaged or replaced: {} bytes with digest {:016x}, but {} "
+                                   "records {} bytes with digest {:016x}",
+                                   actual.size, actual.hash, where, recorded.size, recorded.hash));
+}
+
+std::string digest_sidecar_path(const std::string& path) {
+  return path + ".digest";
+}
+
+void write_digest_sidecar(const std::string& path, const FileDigest& digest) {
+  const std::string sidecar = digest_sidecar_path(path);
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const std::string line = name + ' ' + format_digest(digest) + '\n';
+  FileDescriptor file{::open(sidecar.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  int error = file.fd < 0 ? errno : 0;
+  if (error == 0 &&
+      ::write(file.fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    error = errno != 0 ? errno : EIO;
+  }
+  if (error == 0 && ::fsync(file.fd) != 0) error = errno;
+  if (error != 0) {
+    throw std::runtime_error(
+        at_file(sidecar, std::string("cannot write: ") + std::strerror(error)));
+  }
+}
+
+std::optional<FileDigest> read_digest_sidecar(const std::string& path) {
+  const std::string sidecar = digest_sidecar_path(path);
+  std::ifstream in(sidecar);
+  if (!in) return std::nullopt;
+  std::string name, hex, extra;
+  FileDigest digest;
+  if (!(in >> name >> digest.size >> hex) || (in >> extra) || hex.size() != 16 ||
+      hex.find_first_not_of("0123456789abcdef") != std::string::npos || digest.size < 0) {
+    throw InputError(at_line(sidecar, 1, "expected '<file> <size> <16 hex digits>'"));
+  }
+  digest.hash = std::stoull(hex, nullptr, 16);
+  return digest;
 }
 
 }  // namespace distgae

@@ -49,6 +49,17 @@ void write_digest_manifest(const std::string& dir, const DigestManifest& manifes
 // A malformed line is an InputError naming the file and line.
 std::optional<DigestManifest> read_digest_manifest(const std::string& dir);
 
+// One file's digest beside it, for files written one at a time (checkpoints): PATH.digest, one
+// line "<name> <size> <hex>" as in a manifest. Written and fsynced before PATH is renamed into
+// place, so a complete file always has one; a file without one predates digests.
+std::string digest_sidecar_path(const std::string& path);
+void write_digest_sidecar(const std::string& path, const FileDigest& digest);
+// Empty when there is none; a malformed one is an InputError naming it.
+std::optional<FileDigest> read_digest_sidecar(const std::string& path);
+// "PATH: damaged or replaced: ... bytes with digest ..., but WHERE records ...".
+std::string digest_mismatch(const std::string& path, const FileDigest& actual,
+                            const FileDigest& recorded, const std::string& where);
+
 // Throws InputError naming DIR/name unless the manifest lists `name` and the file's size and
 // bytes match its digest.
 void verify_file_digest(const DigestManifest& manifest, const std::string& dir,

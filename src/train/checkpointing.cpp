@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -12,6 +13,7 @@
 #include "core/log.hpp"
 #include "io/array_checksum.hpp"
 #include "io/checkpoint_checks.hpp"
+#include "io/file_digest.hpp"
 #include "io/storage_errors.hpp"
 #include "train/checkpoint_history.hpp"
 
@@ -37,6 +39,40 @@ Checksums sum_over_ranks(const Communicator& world, const Checksums& shares) {
               (static_cast<std::uint64_t>(halves[2 * i + 1]) << 32);
   }
   return sums;
+}
+
+// Collective. The digest of the file at `path` (io/file_digest.hpp), every rank hashing an even
+// share of its 1 MiB blocks, so no rank reads the whole file; the shares are summed exactly as
+// above. A rank that cannot read its share fails the step on every rank (exit code 1).
+FileDigest digest_over_ranks(const Communicator& world, const std::string& path) {
+  const FileDigest share = agree_on_errors(world, [&] {
+    const std::int64_t size = digest_file_blocks(path, 0, 0).size;
+    const std::int64_t blocks = (size + kDigestBlockBytes - 1) / kDigestBlockBytes;
+    const std::int64_t first = blocks * world.rank() / world.size();
+    const std::int64_t last = blocks * (world.rank() + 1) / world.size();
+    return digest_file_blocks(path, first, last - first);
+  });
+  Checksums shares{};
+  shares[0] = share.hash;
+  FileDigest digest;
+  digest.hash = sum_over_ranks(world, shares)[0];
+  digest.size = world.allreduce_max(share.size);
+  return digest;
+}
+
+// Collective. Compares the file with the digest written beside it before HDF5 opens it (HDF5
+// may crash or loop on damaged metadata); a checkpoint without one predates digests. Throws
+// AgreedError (exit code 2) naming the file on a mismatch or a malformed digest file.
+void verify_checkpoint_digest(const Communicator& world, const std::string& path) {
+  const std::optional<FileDigest> recorded =
+      agree_on_errors(world, [&] { return read_digest_sidecar(path); });
+  if (!recorded) return;
+  const FileDigest actual = digest_over_ranks(world, path);
+  if (actual != *recorded) {
+    throw AgreedError(digest_mismatch(path, actual, *recorded,
+                                      fs::path(digest_sidecar_path(path)).filename().string()),
+                      kExitBadInput);
+  }
 }
 
 // Collective. Checks the node arrays of `state`'s file: every rank reads an even share of the
@@ -99,6 +135,9 @@ void CheckpointPolicy::save(const Trainer& trainer, std::int64_t epoch,
     if (world_.rank() != 0) return;
     std::error_code ignored;
     fs::remove(temporary, ignored);
+    // A digest written for a file that did not take its name would describe no file (or an
+    // older one of the same epoch, which is then read as one written before digests).
+    fs::remove(digest_sidecar_path(path), ignored);
   };
   // A step of rank 0 alone whose failure every rank learns of.
   const auto on_rank_zero = [&](const std::function<void()>& step) {
@@ -129,8 +168,14 @@ void CheckpointPolicy::save(const Trainer& trainer, std::int64_t epoch,
     }
     // The agreement after the commit also keeps every rank from going on (or exiting) before
     // the checkpoint is on disk.
+    if (state.featureless) {
+      on_rank_zero([&] { write_checkpoint_node_checksums(temporary, state.node_checksums); });
+    }
+    // The whole file's digest, written beside it before it takes its name: a resume checks it
+    // before HDF5 opens the file.
+    const FileDigest digest = digest_over_ranks(world_, temporary);
     on_rank_zero([&] {
-      if (state.featureless) write_checkpoint_node_checksums(temporary, state.node_checksums);
+      write_digest_sidecar(path, digest);
       commit_checkpoint_file(temporary, path);
       prune(epoch);
     });
@@ -154,7 +199,10 @@ void CheckpointPolicy::prune(std::int64_t epoch) const {
     // resume this run started from (damaged). Kept, it would be tried first again at the next
     // resume, and counted among the --keep newest while the good ones went.
     const bool stale = file_epoch > epoch;
-    if (stale || ++kept > static_cast<std::size_t>(std::max(config_.keep, 1))) fs::remove(file);
+    if (stale || ++kept > static_cast<std::size_t>(std::max(config_.keep, 1))) {
+      fs::remove(file);
+      fs::remove(digest_sidecar_path(file));
+    }
   }
 }
 
@@ -173,6 +221,7 @@ std::optional<FoundCheckpoint> CheckpointPolicy::load_newest() const {
   }
   for (const std::string& path : paths) {
     try {
+      verify_checkpoint_digest(world_, path);
       // Every rank reads and checks the replicated part; all resume from it or none does.
       CheckpointState state = agree_on_errors(world_, [&] {
         CheckpointState read = read_checkpoint_replicated(path);
