@@ -55,6 +55,12 @@ for harness in "${HARNESSES[@]}"; do
     failed+=("$harness")
   fi
 done
+# A harness process that crashed or was stopped (fork mode) leaves its input directory behind:
+# remove those of processes that no longer exist, ours by their name and dead pid.
+for leftover in /dev/shm/distgae-fuzz-*; do
+  [ -e "$leftover" ] || continue
+  [ -d "/proc/${leftover##*-}" ] || rm -rf "$leftover"
+done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: findings in ${failed[*]}; logs in $SANITIZE_BUILD_DIR/fuzz-<harness>.log" >&2
   exit 1
