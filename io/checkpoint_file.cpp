@@ -359,8 +359,7 @@ std::string checkpoint_problem(const std::string& path) {
     if (const std::optional<FileDigest> recorded = read_digest_sidecar(path)) {
       const FileDigest actual = digest_file(path);
       if (actual != *recorded) {
-        return digest_mismatch(path, actual, *recorded,
-                               fs::path(digest_sidecar_path(path)).filename().string());
+        return sidecar_digest_mismatch(path, actual, *recorded);
       }
     }
     const H5File file = open_checkpoint(path);

@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -50,6 +52,29 @@ std::uint64_t block_hash(std::int64_t index, const unsigned char* bytes, std::si
       splitmix64_finalizer(static_cast<std::uint64_t>(index) ^ 0x5851f42d4c957f2dull);
   for (std::uint64_t c : chain) hash = splitmix64_finalizer(hash ^ c);
   return splitmix64_finalizer(hash ^ static_cast<std::uint64_t>(length));
+}
+
+constexpr const char* kRecordForm = "expected '<file> <size> <16 hex digits>'";
+
+// One record "<name> <size> <16 hex digits>" of a manifest line or a sidecar (which holds one);
+// empty when `text` is not exactly that.
+std::optional<std::pair<std::string, FileDigest>> parse_digest_record(const std::string& text) {
+  std::istringstream fields(text);
+  std::string name, hex, extra;
+  FileDigest digest;
+  if (!(fields >> name >> digest.size >> hex) || (fields >> extra) || hex.size() != 16 ||
+      hex.find_first_not_of("0123456789abcdef") != std::string::npos || digest.size < 0) {
+    return std::nullopt;
+  }
+  digest.hash = std::stoull(hex, nullptr, 16);
+  return std::pair{name, digest};
+}
+
+std::string digest_mismatch(const std::string& path, const FileDigest& actual,
+                            const FileDigest& recorded, const std::string& where) {
+  return at_file(path, fmt::format("damaged or replaced: {} bytes with digest {:016x}, but {} "
+                                   "records {} bytes with digest {:016x}",
+                                   actual.size, actual.hash, where, recorded.size, recorded.hash));
 }
 
 // Closes the descriptor on every path out.
@@ -98,8 +123,7 @@ FileDigest digest_file_blocks(const std::string& path, std::int64_t first_block,
 
 FileDigest digest_file(const std::string& path) {
   FileDigest digest = digest_file_blocks(path, 0, 0);
-  const std::int64_t blocks = (digest.size + kDigestBlockBytes - 1) / kDigestBlockBytes;
-  return digest_file_blocks(path, 0, blocks);
+  return digest_file_blocks(path, 0, digest_block_count(digest.size));
 }
 
 std::string format_digest(const FileDigest& digest) {
@@ -129,15 +153,9 @@ std::optional<DigestManifest> read_digest_manifest(const std::string& dir) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string name, hex, extra;
-    FileDigest digest;
-    if (!(fields >> name >> digest.size >> hex) || (fields >> extra) || hex.size() != 16 ||
-        hex.find_first_not_of("0123456789abcdef") != std::string::npos || digest.size < 0) {
-      throw InputError(at_line(path, number, "expected '<file> <size> <16 hex digits>'"));
-    }
-    digest.hash = std::stoull(hex, nullptr, 16);
-    manifest[name] = digest;
+    auto record = parse_digest_record(line);
+    if (!record) throw InputError(at_line(path, number, kRecordForm));
+    manifest[record->first] = record->second;
   }
   return manifest;
 }
@@ -159,11 +177,14 @@ void verify_file_digest(const DigestManifest& manifest, const std::string& dir,
   throw InputError(digest_mismatch(path, actual, listed->second, "digests.txt"));
 }
 
-std::string digest_mismatch(const std::string& path, const FileDigest& actual,
-                            const FileDigest& recorded, const std::string& where) {
-  return at_file(path, fmt::format("damaged or replaced: {} bytes with digest {:016x}, but {} "
-                                   "records {} bytes with digest {:016x}",
-                                   actual.size, actual.hash, where, recorded.size, recorded.hash));
+std::string sidecar_digest_mismatch(const std::string& path, const FileDigest& actual,
+                                    const FileDigest& recorded) {
+  const std::string sidecar = digest_sidecar_path(path);
+  return digest_mismatch(path, actual, recorded, sidecar.substr(sidecar.find_last_of('/') + 1));
+}
+
+std::int64_t digest_block_count(std::int64_t size) {
+  return (size + kDigestBlockBytes - 1) / kDigestBlockBytes;
 }
 
 std::string digest_sidecar_path(const std::string& path) {
@@ -191,14 +212,10 @@ std::optional<FileDigest> read_digest_sidecar(const std::string& path) {
   const std::string sidecar = digest_sidecar_path(path);
   std::ifstream in(sidecar);
   if (!in) return std::nullopt;
-  std::string name, hex, extra;
-  FileDigest digest;
-  if (!(in >> name >> digest.size >> hex) || (in >> extra) || hex.size() != 16 ||
-      hex.find_first_not_of("0123456789abcdef") != std::string::npos || digest.size < 0) {
-    throw InputError(at_line(sidecar, 1, "expected '<file> <size> <16 hex digits>'"));
-  }
-  digest.hash = std::stoull(hex, nullptr, 16);
-  return digest;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto record = parse_digest_record(text);
+  if (!record) throw InputError(at_line(sidecar, 1, kRecordForm));
+  return record->second;
 }
 
 }  // namespace distgae

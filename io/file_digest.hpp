@@ -56,9 +56,12 @@ std::string digest_sidecar_path(const std::string& path);
 void write_digest_sidecar(const std::string& path, const FileDigest& digest);
 // Empty when there is none; a malformed one is an InputError naming it.
 std::optional<FileDigest> read_digest_sidecar(const std::string& path);
-// "PATH: damaged or replaced: ... bytes with digest ..., but WHERE records ...".
-std::string digest_mismatch(const std::string& path, const FileDigest& actual,
-                            const FileDigest& recorded, const std::string& where);
+// "PATH: damaged or replaced: ... bytes with digest ..., but NAME.digest records ...".
+std::string sidecar_digest_mismatch(const std::string& path, const FileDigest& actual,
+                                    const FileDigest& recorded);
+
+// The 1 MiB blocks a file of `size` bytes has (the last one possibly short).
+std::int64_t digest_block_count(std::int64_t size);
 
 // Throws InputError naming DIR/name unless the manifest lists `name` and the file's size and
 // bytes match its digest.

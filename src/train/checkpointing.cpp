@@ -47,7 +47,7 @@ Checksums sum_over_ranks(const Communicator& world, const Checksums& shares) {
 FileDigest digest_over_ranks(const Communicator& world, const std::string& path) {
   const FileDigest share = agree_on_errors(world, [&] {
     const std::int64_t size = digest_file_blocks(path, 0, 0).size;
-    const std::int64_t blocks = (size + kDigestBlockBytes - 1) / kDigestBlockBytes;
+    const std::int64_t blocks = digest_block_count(size);
     const std::int64_t first = blocks * world.rank() / world.size();
     const std::int64_t last = blocks * (world.rank() + 1) / world.size();
     return digest_file_blocks(path, first, last - first);
@@ -69,9 +69,7 @@ void verify_checkpoint_digest(const Communicator& world, const std::string& path
   if (!recorded) return;
   const FileDigest actual = digest_over_ranks(world, path);
   if (actual != *recorded) {
-    throw AgreedError(digest_mismatch(path, actual, *recorded,
-                                      fs::path(digest_sidecar_path(path)).filename().string()),
-                      kExitBadInput);
+    throw AgreedError(sidecar_digest_mismatch(path, actual, *recorded), kExitBadInput);
   }
 }
 
