@@ -25,6 +25,9 @@ namespace {
 }
 
 void create_run_directory(const fs::path& run, bool force, bool resume) {
+  // Checked here, in the agreed step, and not left to the file system: an empty path would put
+  // the write probe in the working directory.
+  if (run.empty()) throw InputError("the run directory is an empty path");
   const char* const run_files[] = {"metrics.jsonl", "summary.json", "embeddings", "checkpoints"};
   std::error_code error;
   if (fs::exists(run, error) && !fs::is_directory(run, error)) {
@@ -69,7 +72,6 @@ void probe_writable(const fs::path& run, int rank) {
 
 void prepare_run_directory(const std::string& dir, bool force, bool resume,
                            const Communicator& world) {
-  if (dir.empty()) throw InputError("--out: the run directory is an empty path");
   const fs::path run(dir);
   agree_on_root_errors(world, [&] { create_run_directory(run, force, resume); });
   agree_on_errors(world, [&] { probe_writable(run, world.rank()); });
