@@ -1,6 +1,7 @@
 // The checkpoint checksum (io/array_checksum.hpp): the same value however the rows are split
 // among ranks, and a different one after any one bit of any value flips or rows swap places.
 #include "io/array_checksum.hpp"
+#include "test_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,11 +13,7 @@
 namespace distgae {
 namespace {
 
-std::vector<float> ramp(std::size_t n, float start) {
-  std::vector<float> values(n);
-  for (std::size_t i = 0; i < n; ++i) values[i] = start + 0.25f * static_cast<float>(i);
-  return values;
-}
+using testing_util::ramp;
 
 std::vector<float> random_rows(std::size_t rows, std::size_t width, unsigned seed) {
   std::mt19937 engine(seed);

@@ -19,11 +19,7 @@ namespace {
 using testing_util::contains;
 using testing_util::input_error;
 
-std::vector<float> ramp(std::size_t n, float start) {
-  std::vector<float> values(n);
-  for (std::size_t i = 0; i < n; ++i) values[i] = start + 0.25f * static_cast<float>(i);
-  return values;
-}
+using testing_util::ramp;
 
 // A featureless VGAE of 5 nodes, hidden 4, latent 2 after 20 epochs (W1 only: 4 x 4).
 CheckpointState featureless_state() {

@@ -18,12 +18,7 @@ namespace fs = std::filesystem;
 using testing_util::contains;
 using testing_util::input_error;
 
-// Distinct, exactly representable values so a swapped array shows.
-std::vector<float> ramp(std::size_t n, float start) {
-  std::vector<float> values(n);
-  for (std::size_t i = 0; i < n; ++i) values[i] = start + 0.25f * static_cast<float>(i);
-  return values;
-}
+using testing_util::ramp;
 
 CheckpointState make_state(bool featureless) {
   CheckpointState state;

@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -84,6 +85,14 @@ std::string input_error(Read&& read, const std::string& context = "") {
   }
   ADD_FAILURE() << "no InputError" << (context.empty() ? "" : " for " + context);
   return "";
+}
+
+// n floats start, start + 0.25, ...: distinct and exactly representable, so a value moved to
+// another place shows.
+inline std::vector<float> ramp(std::size_t n, float start) {
+  std::vector<float> values(n);
+  for (std::size_t i = 0; i < n; ++i) values[i] = start + 0.25f * static_cast<float>(i);
+  return values;
 }
 
 inline ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
