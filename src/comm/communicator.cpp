@@ -66,11 +66,11 @@ std::vector<T> gather_to_root(MPI_Comm comm, std::span<const T> values, MPI_Data
   return result;
 }
 
-// A committed MPI datatype, freed on scope exit.
+// A committed MPI datatype of `width` contiguous `element`s, freed on scope exit.
 class RowType {
  public:
-  explicit RowType(int width) {
-    mpi_check(MPI_Type_contiguous(width, MPI_FLOAT, &type_), "MPI_Type_contiguous");
+  explicit RowType(int width, MPI_Datatype element = MPI_FLOAT) {
+    mpi_check(MPI_Type_contiguous(width, element, &type_), "MPI_Type_contiguous");
     mpi_check(MPI_Type_commit(&type_), "MPI_Type_commit");
   }
   RowType(const RowType&) = delete;
@@ -152,6 +152,41 @@ std::int64_t Communicator::allreduce_max(std::int64_t value) const {
   return value;
 }
 
+std::int64_t Communicator::allreduce_min(std::int64_t value) const {
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MIN, to_mpi(*this)),
+            "MPI_Allreduce");
+  return value;
+}
+
+std::int64_t Communicator::exclusive_sum(std::int64_t value) const {
+  std::int64_t before = 0;
+  mpi_check(MPI_Exscan(&value, &before, 1, MPI_INT64_T, MPI_SUM, to_mpi(*this)), "MPI_Exscan");
+  // MPI leaves rank 0's result undefined.
+  return rank_ == 0 ? 0 : before;
+}
+
+std::vector<std::int64_t> Communicator::allgather(std::int64_t value) const {
+  std::vector<std::int64_t> values(static_cast<std::size_t>(size_));
+  mpi_check(MPI_Allgather(&value, 1, MPI_INT64_T, values.data(), 1, MPI_INT64_T, to_mpi(*this)),
+            "MPI_Allgather");
+  return values;
+}
+
+std::vector<std::uint8_t> Communicator::broadcast(std::span<const std::uint8_t> value,
+                                                  int root) const {
+  std::int64_t length = static_cast<std::int64_t>(value.size());
+  mpi_check(MPI_Bcast(&length, 1, MPI_INT64_T, root, to_mpi(*this)), "MPI_Bcast");
+  if (length > std::numeric_limits<int>::max()) {
+    throw std::length_error("broadcast of more than 2^31 bytes");
+  }
+  std::vector<std::uint8_t> result =
+      rank_ == root ? std::vector<std::uint8_t>(value.begin(), value.end())
+                    : std::vector<std::uint8_t>(static_cast<std::size_t>(length));
+  mpi_check(MPI_Bcast(result.data(), static_cast<int>(length), MPI_UINT8_T, root, to_mpi(*this)),
+            "MPI_Bcast");
+  return result;
+}
+
 std::string Communicator::broadcast(const std::string& value, int root) const {
   std::int64_t length = static_cast<std::int64_t>(value.size());
   mpi_check(MPI_Bcast(&length, 1, MPI_INT64_T, root, to_mpi(*this)), "MPI_Bcast");
@@ -187,6 +222,16 @@ std::vector<float> Communicator::alltoallv_rows(std::span<const float> send,
   const RowType row(width);
   return exchange(to_mpi(*this), size_, send, send_rows, static_cast<std::size_t>(width), row.get(),
                   recv_rows);
+}
+
+std::vector<std::uint8_t> Communicator::alltoallv_records(
+    std::span<const std::uint8_t> send, std::span<const std::int64_t> send_counts,
+    std::size_t record_size, std::vector<std::int64_t>& recv_counts) const {
+  if (record_size == 0 || record_size > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw std::invalid_argument("alltoallv_records: a record of 1 to 2^31 bytes");
+  }
+  const RowType record(static_cast<int>(record_size), MPI_UINT8_T);
+  return exchange(to_mpi(*this), size_, send, send_counts, record_size, record.get(), recv_counts);
 }
 
 std::vector<double> Communicator::alltoallv(std::span<const double> send,

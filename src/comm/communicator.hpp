@@ -30,6 +30,13 @@ class Communicator {
   void allreduce_sum(std::span<std::int64_t> values) const;
   std::int64_t allreduce_sum(std::int64_t value) const;
   std::int64_t allreduce_max(std::int64_t value) const;
+  std::int64_t allreduce_min(std::int64_t value) const;
+  // The sum of `value` over the ranks before this one (0 on rank 0).
+  std::int64_t exclusive_sum(std::int64_t value) const;
+  // Every rank's `value`, in rank order.
+  std::vector<std::int64_t> allgather(std::int64_t value) const;
+  // Every rank gets root's bytes.
+  std::vector<std::uint8_t> broadcast(std::span<const std::uint8_t> value, int root = 0) const;
   // Every rank gets root's string.
   std::string broadcast(const std::string& value, int root = 0) const;
   // Concatenation of every rank's values, in rank order, on every rank.
@@ -55,6 +62,13 @@ class Communicator {
   // rank q in rank order. Returns the rows every rank sent here, grouped by source in rank
   // order, and sets recv_rows[q] to the number rank q sent. Counts are in rows, so one pair of
   // ranks may exchange up to 2^31 rows.
+  // Personalised exchange of records of `record_size` bytes each (comm/exchange.hpp gives it a
+  // type): `send` holds send_counts[q] records for each rank q in rank order. Counts are in
+  // records, so one pair of ranks may exchange up to 2^31 records of any size.
+  std::vector<std::uint8_t> alltoallv_records(std::span<const std::uint8_t> send,
+                                              std::span<const std::int64_t> send_counts,
+                                              std::size_t record_size,
+                                              std::vector<std::int64_t>& recv_counts) const;
   std::vector<float> alltoallv_rows(std::span<const float> send,
                                     std::span<const std::int64_t> send_rows, int width,
                                     std::vector<std::int64_t>& recv_rows) const;
