@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/fingerprint.hpp"
 #include "core/log.hpp"
 #include "core/timer.hpp"
 #include "io/feature_readers.hpp"
 #include "io/graph_readers.hpp"
 #include "io/node_id_list.hpp"
 #include "partition/canonical_graph.hpp"
+#include "partition/dataset_fingerprint.hpp"
 #include "partition/part_builder.hpp"
 
 namespace distgae {
@@ -39,25 +39,21 @@ FeatureMatrix load_features(const PartitionJob& job, GlobalId num_nodes) {
   return features;
 }
 
-// Identifies the canonical graph and its split, never the partition: a checkpoint trained on a
-// dataset resumes on any re-partitioning of it.
+// Identifies the canonical graph, its split and features, never the partition
+// (partition/dataset_fingerprint.hpp): a checkpoint resumes on any re-partitioning.
 std::string graph_fingerprint(const CanonicalGraph& graph, const EdgeSplit& split,
                               const FeatureMatrix& features) {
-  Fingerprint fp;
-  fp.add(std::span<const GlobalId>(graph.original_ids));
-  auto add_pairs = [&fp](const std::vector<NodePair>& pairs) {
-    fp.add(std::span<const GlobalId>(reinterpret_cast<const GlobalId*>(pairs.data()),
-                                     2 * pairs.size()));
-  };
-  add_pairs(split.train);
-  add_pairs(split.val_pos);
-  add_pairs(split.val_neg);
-  add_pairs(split.test_pos);
-  add_pairs(split.test_neg);
-  fp.add(std::span<const std::int64_t>(features.row_start));
-  fp.add(std::span<const std::int32_t>(features.col_index));
-  fp.add_word(static_cast<std::uint64_t>(features.n_cols));
-  return fp.hex();
+  DatasetFingerprint fingerprint;
+  fingerprint.add(DatasetFingerprint::kOriginalIds, 0, graph.original_ids);
+  fingerprint.add_pairs(DatasetFingerprint::kTrain, 0, split.train);
+  fingerprint.add_pairs(DatasetFingerprint::kValPositive, 0, split.val_pos);
+  fingerprint.add_pairs(DatasetFingerprint::kValNegative, 0, split.val_neg);
+  fingerprint.add_pairs(DatasetFingerprint::kTestPositive, 0, split.test_pos);
+  fingerprint.add_pairs(DatasetFingerprint::kTestNegative, 0, split.test_neg);
+  if (features.n_cols > 0) fingerprint.add_feature_rows(0, 0, features);
+  const std::int64_t width = features.n_cols;
+  fingerprint.add(DatasetFingerprint::kFeatureWidth, 0, std::span<const std::int64_t>(&width, 1));
+  return fingerprint.finish();
 }
 
 const char* partitioner_name(const PartitionOptions& options) {
