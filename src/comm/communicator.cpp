@@ -141,6 +141,12 @@ void Communicator::allreduce_sum(std::span<std::int64_t> values) const {
             "MPI_Allreduce");
 }
 
+void Communicator::allreduce_sum(std::span<std::uint64_t> values) const {
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()),
+                          MPI_UINT64_T, MPI_SUM, to_mpi(*this)),
+            "MPI_Allreduce");
+}
+
 std::int64_t Communicator::allreduce_sum(std::int64_t value) const {
   allreduce_sum(std::span<std::int64_t>(&value, 1));
   return value;

@@ -28,6 +28,8 @@ class Communicator {
   // In-place element-wise sums over all ranks.
   void allreduce_sum(std::span<double> values) const;
   void allreduce_sum(std::span<std::int64_t> values) const;
+  // Sums modulo 2^64 (hashes that add up across ranks).
+  void allreduce_sum(std::span<std::uint64_t> values) const;
   std::int64_t allreduce_sum(std::int64_t value) const;
   std::int64_t allreduce_max(std::int64_t value) const;
   std::int64_t allreduce_min(std::int64_t value) const;
