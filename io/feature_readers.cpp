@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include "core/error.hpp"
@@ -20,13 +21,6 @@ namespace {
 
 // Doubles read per HDF5 block (8 MiB): bounds memory whatever the matrix size.
 constexpr std::size_t kHdf5BlockValues = std::size_t{1} << 20;
-
-struct FeatureEntry {
-  std::int64_t row = 0;
-  std::int32_t col = 0;
-  float value = 0.0f;
-  long long line = 0;
-};
 
 bool position_less(const FeatureEntry& a, const FeatureEntry& b) {
   return a.row != b.row ? a.row < b.row : a.col < b.col;
@@ -72,11 +66,11 @@ void check_declared_dimensions(const std::string& path, const MatrixMarketHeader
 
 // Reads every entry; zeros are kept for now so that a duplicate is caught even when one of the
 // two copies is zero.
-std::vector<FeatureEntry> collect_entries(MatrixMarketReader& reader) {
+std::vector<FeatureEntry> collect_entries(MatrixMarketReader& reader, std::size_t reserve) {
   const MatrixMarketHeader& header = reader.header();
   const bool coordinate = header.format == MatrixMarketFormat::coordinate;
   std::vector<FeatureEntry> entries;
-  if (coordinate) entries.reserve(reader.reservable_entries());
+  if (coordinate) entries.reserve(reserve);
   constexpr double kFloatMax = std::numeric_limits<float>::max();
   reader.for_each_entry([&](const MatrixMarketEntry& entry) {
     if (std::abs(entry.value) > kFloatMax) {
@@ -112,9 +106,10 @@ void sort_and_check_duplicates(const std::string& path, std::vector<FeatureEntry
   }
 }
 
-// Builds the CSR from entries sorted by (row, column), dropping stored zeros.
-FeatureMatrix entries_to_csr(const std::vector<FeatureEntry>& entries, std::int64_t rows,
-                             std::int64_t cols) {
+// Builds the CSR of rows [first_row, first_row + rows) from their entries sorted by (row,
+// column), dropping stored zeros.
+FeatureMatrix entries_to_csr(const std::vector<FeatureEntry>& entries, std::int64_t first_row,
+                             std::int64_t rows, std::int64_t cols) {
   FeatureMatrix matrix;
   matrix.n_cols = cols;
   matrix.row_start.assign(static_cast<std::size_t>(rows) + 1, 0);
@@ -124,7 +119,7 @@ FeatureMatrix entries_to_csr(const std::vector<FeatureEntry>& entries, std::int6
   matrix.values.reserve(nnz);
   for (const FeatureEntry& entry : entries) {
     if (entry.value == 0.0f) continue;
-    ++matrix.row_start[static_cast<std::size_t>(entry.row) + 1];
+    ++matrix.row_start[static_cast<std::size_t>(entry.row - first_row) + 1];
     matrix.col_index.push_back(entry.col);
     matrix.values.push_back(entry.value);
   }
@@ -213,28 +208,85 @@ void append_row_values(const std::string& path, const std::string& dataset, std:
   }
 }
 
+// `path`, once it is known to open: a missing file is "cannot open", not "not HDF5".
+const std::string& openable(const std::string& path) {
+  read_file_prefix(path, 0);
+  return path;
+}
+
+// Opens a feature dataset and checks its type and shape (check_feature_dataset).
+struct OpenFeatureDataset {
+  H5File file;
+  H5Handle set;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+
+  OpenFeatureDataset(const std::string& path, const std::string& dataset)
+      : file(openable(path), H5File::Mode::kRead) {
+    if (!file.exists(dataset)) {
+      throw InputError(at_file(path, fmt::format("no dataset '{}'", dataset)));
+    }
+    set = H5Handle(H5Dopen2(file.id(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!set.valid()) {
+      throw InputError(at_file(path, fmt::format("'{}' is not a readable dataset", dataset)));
+    }
+    std::tie(rows, cols) = check_feature_dataset(file, dataset, set);
+  }
+};
+
 }  // namespace
 
 FeatureMatrix read_matrix_market_features(const std::string& path) {
   MatrixMarketReader reader(path);
   const MatrixMarketHeader header = reader.header();
   check_declared_dimensions(path, header);
-  std::vector<FeatureEntry> entries = collect_entries(reader);
+  std::vector<FeatureEntry> entries = collect_entries(reader, reader.reservable_entries());
+  return feature_rows_from_entries(path, entries, 0, header.rows, header.cols);
+}
+
+MatrixMarketHeader read_matrix_market_feature_header(const std::string& path) {
+  const MatrixMarketHeader header = MatrixMarketReader(path).header();
+  check_declared_dimensions(path, header);
+  return header;
+}
+
+std::vector<FeatureEntry> read_matrix_market_feature_range(const std::string& path,
+                                                           const MatrixMarketHeader& header,
+                                                           ByteRange range, long long first_line,
+                                                           std::int64_t first_entry,
+                                                           std::int64_t entry_lines) {
+  MatrixMarketReader reader(path, header, range, first_line, first_entry);
+  return collect_entries(reader, static_cast<std::size_t>(std::max<std::int64_t>(0, entry_lines)));
+}
+
+FeatureMatrix feature_rows_from_entries(const std::string& path, std::vector<FeatureEntry>& entries,
+                                        std::int64_t first_row, std::int64_t rows,
+                                        std::int64_t cols) {
   sort_and_check_duplicates(path, entries);
-  return entries_to_csr(entries, header.rows, header.cols);
+  return entries_to_csr(entries, first_row, rows, cols);
+}
+
+std::pair<std::int64_t, std::int64_t> read_hdf5_feature_shape(const std::string& path,
+                                                              const std::string& dataset) {
+  const OpenFeatureDataset open(path, dataset);
+  return {open.rows, open.cols};
 }
 
 FeatureMatrix read_hdf5_features(const std::string& path, const std::string& dataset) {
-  read_file_prefix(path, 0);  // a missing file is "cannot open", not "not HDF5"
-  const H5File file(path, H5File::Mode::kRead);
-  if (!file.exists(dataset)) {
-    throw InputError(at_file(path, fmt::format("no dataset '{}'", dataset)));
+  return read_hdf5_feature_rows(path, dataset, 0, -1);
+}
+
+// count < 0: every row from first_row on (read_hdf5_features).
+FeatureMatrix read_hdf5_feature_rows(const std::string& path, const std::string& dataset,
+                                     std::int64_t first_row, std::int64_t count) {
+  const OpenFeatureDataset open(path, dataset);
+  const std::int64_t cols = open.cols;
+  const std::int64_t end_row = count < 0 ? open.rows : first_row + count;
+  if (first_row < 0 || end_row > open.rows || first_row > end_row) {
+    throw InputError(at_file(path, fmt::format("dataset '{}' has {} rows, not rows {}..{}", dataset,
+                                               open.rows, first_row, end_row - 1)));
   }
-  const H5Handle set(H5Dopen2(file.id(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!set.valid()) {
-    throw InputError(at_file(path, fmt::format("'{}' is not a readable dataset", dataset)));
-  }
-  const auto [rows, cols] = check_feature_dataset(file, dataset, set);
+  const std::int64_t rows = end_row - first_row;
   FeatureMatrix matrix;
   matrix.n_cols = cols;
   matrix.row_start.reserve(static_cast<std::size_t>(rows) + 1);  // holds the leading 0 already
@@ -243,12 +295,12 @@ FeatureMatrix read_hdf5_features(const std::string& path, const std::string& dat
   const std::int64_t block_cols = std::min(cols, kBlock);
   const std::int64_t block_rows = block_cols == cols ? std::max<std::int64_t>(1, kBlock / cols) : 1;
   std::vector<double> block(static_cast<std::size_t>(std::min(block_rows, rows) * block_cols));
-  for (std::int64_t first = 0; first < rows; first += block_rows) {
-    const std::int64_t count = std::min(block_rows, rows - first);
+  for (std::int64_t first = first_row; first < end_row; first += block_rows) {
+    const std::int64_t block_count = std::min(block_rows, end_row - first);
     for (std::int64_t first_col = 0; first_col < cols; first_col += block_cols) {
       const std::int64_t width = std::min(block_cols, cols - first_col);
-      read_block(file, dataset, set, first, count, first_col, width, block);
-      for (std::int64_t r = 0; r < count; ++r) {
+      read_block(open.file, dataset, open.set, first, block_count, first_col, width, block);
+      for (std::int64_t r = 0; r < block_count; ++r) {
         const std::span<const double> values(block.data() + r * width,
                                              static_cast<std::size_t>(width));
         append_row_values(path, dataset, first + r, first_col, values, matrix);
@@ -260,14 +312,29 @@ FeatureMatrix read_hdf5_features(const std::string& path, const std::string& dat
   return matrix;
 }
 
-FeatureMatrix read_features(const std::string& path, const std::string& dataset) {
+FeatureFileFormat feature_file_format(const std::string& path, const std::string& dataset) {
   const std::string prefix = read_file_prefix(path, 32);
-  if (has_hdf5_signature(prefix)) return read_hdf5_features(path, dataset);
-  if (has_matrix_market_banner(prefix)) return read_matrix_market_features(path);
+  if (has_hdf5_signature(prefix)) return FeatureFileFormat::hdf5;
+  if (has_matrix_market_banner(prefix)) return FeatureFileFormat::matrix_market;
   throw InputError(at_file(path,
                            "unrecognised feature file: expected MatrixMarket (first line "
                            "'%%MatrixMarket matrix ...') or HDF5 (a 2-D dataset '" +
                                dataset + "')"));
+}
+
+void check_feature_row_count(const std::string& path, std::int64_t rows, std::int64_t num_nodes) {
+  if (rows == num_nodes) return;
+  throw InputError(at_file(
+      path, fmt::format("{} feature rows, but the graph has {} nodes (row i must be canonical node "
+                        "i; for ids 0..N-1 with isolated nodes pass --num-nodes N, or list every "
+                        "node in feature-row order with --node-ids FILE)",
+                        rows, num_nodes)));
+}
+
+FeatureMatrix read_features(const std::string& path, const std::string& dataset) {
+  return feature_file_format(path, dataset) == FeatureFileFormat::hdf5
+             ? read_hdf5_features(path, dataset)
+             : read_matrix_market_features(path);
 }
 
 }  // namespace distgae

@@ -46,6 +46,65 @@ bool has_matrix_market_banner(std::string_view bytes) {
 MatrixMarketReader::MatrixMarketReader(const std::string& path) : lines_(path) {
   parse_banner();
   parse_size_line();
+  header_.entries_offset = lines_.bytes_consumed();
+}
+
+MatrixMarketReader::MatrixMarketReader(const std::string& path, const MatrixMarketHeader& header,
+                                       ByteRange range, long long first_line,
+                                       std::int64_t first_entry)
+    : lines_(path, range, first_line),
+      header_(header),
+      entries_read_(first_entry),
+      first_entry_(first_entry),
+      ranged_(true) {
+  if (header_.format == MatrixMarketFormat::array) set_array_position(first_entry);
+}
+
+// Column-major positions: a general array's column c holds rows 0..rows-1; a symmetric one's
+// rows c..rows-1, so column c starts at entry c*rows - c*(c-1)/2 (found by bisection).
+void MatrixMarketReader::set_array_position(std::int64_t entry_index) {
+  __extension__ using Wide = __int128;
+  const std::int64_t rows = header_.rows;
+  if (rows == 0 || entry_index >= header_.stored_entries) return;  // past the end: never used
+  if (header_.symmetry != MatrixMarketSymmetry::symmetric) {
+    array_col_ = entry_index / rows;
+    array_row_ = entry_index % rows;
+    return;
+  }
+  const auto column_start = [rows](std::int64_t c) {
+    return static_cast<Wide>(c) * rows - static_cast<Wide>(c) * (c - 1) / 2;
+  };
+  std::int64_t low = 0;  // column_start(low) <= entry_index < column_start(high)
+  std::int64_t high = rows;
+  while (high - low > 1) {
+    const std::int64_t middle = low + (high - low) / 2;
+    (column_start(middle) <= entry_index ? low : high) = middle;
+  }
+  array_col_ = low;
+  array_row_ = low + static_cast<std::int64_t>(entry_index - column_start(low));
+}
+
+MatrixMarketLineCount count_matrix_market_lines(const std::string& path, ByteRange range) {
+  // Line numbers do not matter here; 2 keeps the byte-order-mark rule of line 1 out of it.
+  constexpr long long kFirstLine = 2;
+  LineReader lines(path, range, kFirstLine);
+  MatrixMarketLineCount count;
+  std::string_view line;
+  while (lines.next(line)) {
+    line = skip_blanks(line);
+    if (!line.empty() && line.front() != '%') ++count.entry_lines;
+  }
+  count.lines = lines.line_number() - (kFirstLine - 1);
+  return count;
+}
+
+void check_entry_total(const std::string& path, const MatrixMarketHeader& header,
+                       std::int64_t entries, long long last_line) {
+  if (entries < header.stored_entries) {
+    throw InputError(at_line(path, last_line,
+                             fmt::format("file ends after {} of the {} declared entries", entries,
+                                         header.stored_entries)));
+  }
 }
 
 void MatrixMarketReader::fail(const std::string& message) const {
@@ -199,8 +258,9 @@ bool MatrixMarketReader::next(MatrixMarketEntry& entry) {
     return false;
   }
   if (!next_data_line(line)) {
-    fail(fmt::format("file ends after {} of the {} declared entries", entries_read_,
-                     header_.stored_entries));
+    if (ranged_) return false;
+    // Throws: fewer entries than declared were read.
+    check_entry_total(path(), header_, entries_read_, lines_.line_number());
   }
   if (header_.format == MatrixMarketFormat::coordinate) {
     parse_coordinate_entry(line, entry);

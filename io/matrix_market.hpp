@@ -30,6 +30,9 @@ struct MatrixMarketHeader {
   // Never more than the rest of a regular file can hold (checked when the size line is read).
   std::int64_t stored_entries = 0;
   long long size_line = 0;  // 1-based line of the size line, for errors about the sizes
+  // File offset of the line after the size line: the entries' region, which ranks reading the
+  // file by ranges split between them (io/text_range.hpp).
+  std::uint64_t entries_offset = 0;
 };
 
 struct MatrixMarketEntry {
@@ -46,11 +49,19 @@ class MatrixMarketReader {
   // hold (a coordinate entry line takes at least 4 bytes, "i j\n", an array value 2), so that
   // nothing sized by it can be larger than the file warrants.
   explicit MatrixMarketReader(const std::string& path);
+  // Reads only the entries on the lines of `range` (within the entries' region, its begin a
+  // line start) of a file whose header another reader parsed: its first line is `first_line`
+  // and its first entry the `first_entry`-th (0-based) of the file, the line numbers and
+  // positions (array format) the whole file gives them. next() then ends at the range's end
+  // without the file's "fewer entries than declared" check: that is check_entry_total's, on
+  // the whole file's count; an entry past the declared count is an error as before.
+  MatrixMarketReader(const std::string& path, const MatrixMarketHeader& header, ByteRange range,
+                     long long first_line, std::int64_t first_entry);
 
   const MatrixMarketHeader& header() const { return header_; }
   const std::string& path() const { return lines_.path(); }
   // Lines holding a stored entry read so far (comments and blank lines excluded).
-  long long data_lines() const { return static_cast<long long>(entries_read_); }
+  long long data_lines() const { return static_cast<long long>(entries_read_ - first_entry_); }
 
   // Entries worth reserving room for: the declared count, which the file's size bounds; for a
   // pipe, whose size is unknown and whose count is only checked at its end, at most 2^20.
@@ -70,6 +81,7 @@ class MatrixMarketReader {
   }
 
  private:
+  void set_array_position(std::int64_t entry_index);
   void parse_banner();
   void parse_size_line();
   void check_declared_entries();
@@ -82,12 +94,28 @@ class MatrixMarketReader {
 
   LineReader lines_;
   MatrixMarketHeader header_;
-  std::int64_t entries_read_ = 0;
+  std::int64_t entries_read_ = 0;  // entries of the file before the next one (0-based index)
+  std::int64_t first_entry_ = 0;   // entries_read_ when this reader started (0 for a whole file)
+  bool ranged_ = false;
   std::int64_t array_row_ = 0;  // position of the next array value
   std::int64_t array_col_ = 0;
   std::optional<MatrixMarketEntry> pending_mirror_;
   bool size_known_ = false;  // a regular file: the declared count was checked against its size
 };
+
+// Lines that begin in a range of a file, and those among them holding an entry (neither blank
+// nor a '%' comment): a range's census, before it is parsed, from which each range learns its
+// first line number and first entry index.
+struct MatrixMarketLineCount {
+  std::int64_t lines = 0;
+  std::int64_t entry_lines = 0;
+};
+MatrixMarketLineCount count_matrix_market_lines(const std::string& path, ByteRange range);
+
+// The whole file's end-of-entries check, for a file read by ranges: InputError at
+// `last_line` (the file's last line) when it holds fewer than the declared entries.
+void check_entry_total(const std::string& path, const MatrixMarketHeader& header,
+                       std::int64_t entries, long long last_line);
 
 // True when `bytes` (the start of a file) begins with the MatrixMarket banner "%%MatrixMarket".
 bool has_matrix_market_banner(std::string_view bytes);

@@ -43,6 +43,17 @@ LineReader::LineReader(std::string path, std::size_t chunk_bytes)
   }
 }
 
+LineReader::LineReader(std::string path, ByteRange range, long long first_line,
+                       std::size_t chunk_bytes)
+    : LineReader(std::move(path), chunk_bytes) {
+  if (range.begin > 0 && ::fseeko(file_.get(), static_cast<off_t>(range.begin), SEEK_SET) != 0) {
+    throw InputError(at_file(path_, fmt::format("cannot seek: {}", std::strerror(errno))));
+  }
+  buffer_offset_ = range.begin;
+  unread_limit_ = range.size();
+  line_number_ = first_line - 1;
+}
+
 std::optional<std::uint64_t> LineReader::bytes_remaining() const {
   if (!file_size_) return std::nullopt;
   const std::uint64_t consumed = bytes_consumed();
@@ -83,15 +94,15 @@ void LineReader::refill() {
     buffer_ = std::move(larger);
     capacity_ *= 2;
   }
-  const std::size_t wanted = capacity_ - end_;
+  const auto wanted =
+      static_cast<std::size_t>(std::min<std::uint64_t>(capacity_ - end_, unread_limit_));
   const std::size_t got = std::fread(buffer_.get() + end_, 1, wanted, file_.get());
   end_ += got;
-  if (got < wanted) {
-    if (std::ferror(file_.get()) != 0) {
-      throw InputError(at_file(path_, fmt::format("read error: {}", std::strerror(errno))));
-    }
-    at_eof_ = true;
+  unread_limit_ -= got;
+  if (got < wanted && std::ferror(file_.get()) != 0) {
+    throw InputError(at_file(path_, fmt::format("read error: {}", std::strerror(errno))));
   }
+  if (got < wanted || unread_limit_ == 0) at_eof_ = true;
 }
 
 std::string read_file_prefix(const std::string& path, std::size_t count) {

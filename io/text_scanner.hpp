@@ -7,10 +7,13 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "io/text_range.hpp"
 
 namespace distgae {
 
@@ -20,6 +23,10 @@ class LineReader {
   // One chunk (1 MiB) per read: large enough that syscalls do not matter, small enough that the
   // buffer's first-touch page faults do not either.
   explicit LineReader(std::string path, std::size_t chunk_bytes = std::size_t{1} << 20);
+  // Reads only the lines of `range` (io/text_range.hpp: its begin a line start), numbering the
+  // first `first_line`: one rank's share of a file, with the line numbers the whole file has.
+  LineReader(std::string path, ByteRange range, long long first_line,
+             std::size_t chunk_bytes = std::size_t{1} << 20);
 
   // Sets `line` to the next line without its '\n' (and a '\r' before it, and a UTF-8 byte-order
   // mark before the first line); false at end of file.
@@ -28,7 +35,7 @@ class LineReader {
 
   // 1-based number of the line last returned by next().
   long long line_number() const { return line_number_; }
-  // Bytes of the file consumed by the lines returned so far.
+  // The file offset after the lines returned so far (the bytes consumed, for a whole file).
   std::uint64_t bytes_consumed() const { return buffer_offset_ + begin_; }
   // Bytes after the lines returned so far, from the size the file had when opened; unset for a
   // pipe or device, whose size is unknown. What a header declares is checked against it.
@@ -50,6 +57,8 @@ class LineReader {
   std::size_t begin_ = 0;            // first unread byte
   std::size_t end_ = 0;              // one past the last valid byte
   bool at_eof_ = false;
+  std::uint64_t unread_limit_ =
+      std::numeric_limits<std::uint64_t>::max();  // bytes of the range not yet read into the buffer
   long long line_number_ = 0;
   std::optional<std::uint64_t> file_size_;  // unset unless a regular file
 };

@@ -28,14 +28,7 @@ NodeSetSpec node_set_spec(const PartitionJob& job) {
 FeatureMatrix load_features(const PartitionJob& job, GlobalId num_nodes) {
   if (job.features_path.empty()) return FeatureMatrix{};
   FeatureMatrix features = read_features(job.features_path, job.features_dataset);
-  if (features.n_rows() != num_nodes) {
-    throw InputError(at_file(
-        job.features_path,
-        fmt::format("{} feature rows, but the graph has {} nodes (row i must be canonical node i; "
-                    "for ids 0..N-1 with isolated nodes pass --num-nodes N, or list every node "
-                    "in feature-row order with --node-ids FILE)",
-                    features.n_rows(), num_nodes)));
-  }
+  check_feature_row_count(job.features_path, features.n_rows(), num_nodes);
   return features;
 }
 
