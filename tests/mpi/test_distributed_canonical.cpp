@@ -157,8 +157,8 @@ TEST(DistributedCanonical, RepeatedListedIdFailsLikeCanonicalize) {
   const Communicator world = Communicator::world();
   const RawGraph raw = awkward_graph(200, 600, 5);
   std::vector<GlobalId> ids = awkward_ids(200, 5);
-  ids.push_back(ids[150]);  // a later repeat
-  ids[120] = ids[7];        // the first repeat: entries 8 and 121
+  for (std::size_t i = 20; i < 60; ++i) ids.push_back(ids[i]);  // later repeats, many ids
+  ids[120] = ids[7];  // the first repeat: entries 8 and 121
   ids[130] = ids[7];
   expect_same_error(raw, DistributedNodeSet{std::nullopt, list_share(ids, world)}, &ids);
 }
