@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "comm/agreement.hpp"
@@ -13,8 +14,9 @@
 namespace distgae {
 namespace {
 
-// Draws at most this many negatives per rank in one batch: the batch's draws, their routed
-// copies and the replies then stay near 100 MB per rank, and 10^7 negatives take a few rounds.
+// Draws at most this many negatives per rank in one batch: a batch then holds a few hundred MB
+// per rank (24-byte draws, held as drawn, sent and received), and 10^7 negatives take a few
+// rounds. Pairs go to the owner of their lower end, so rank 0 judges up to twice its share.
 constexpr std::int64_t kMaxDrawsPerRank = std::int64_t{1} << 22;
 
 // Splits the positives: the first n_test edges of the order (key, global edge index) are test,
@@ -182,6 +184,9 @@ void draw_negatives(const Communicator& communicator, const BlockGraph& graph,
 
 SplitShare split_distributed(const Communicator& communicator, const BlockGraph& graph,
                              const SplitOptions& options, std::int64_t draws_per_batch) {
+  if (graph.blocks.num_ranks != communicator.size()) {
+    throw std::invalid_argument("split_distributed: the blocks are not for this communicator");
+  }
   SplitShare split;
   if (options.no_split) {
     split.train = graph.edges;
