@@ -15,13 +15,12 @@ namespace {
 
 // The map for an explicit id list (canonical id = position); a repeated id is an input error.
 IdMap listed_id_map(const std::vector<GlobalId>& node_ids, const std::string& node_ids_path) {
-  if (node_ids.empty()) throw InputError(at_file(node_ids_path, "lists no node ids"));
+  if (node_ids.empty()) throw InputError(at_file(node_ids_path, canonical_error::kNoNodeIds));
   IdMap map(node_ids);
   if (const auto& repeat = map.repeat()) {
-    throw InputError(
-        at_file(node_ids_path,
-                fmt::format("node id {} is listed twice (entries {} and {})",
-                            node_ids[repeat->first], repeat->first + 1, repeat->second + 1)));
+    throw InputError(at_file(
+        node_ids_path,
+        canonical_error::listed_twice(node_ids[repeat->first], repeat->first, repeat->second)));
   }
   return map;
 }
@@ -56,28 +55,28 @@ void relabel_by_spec(RawGraph& raw, const NodeSetSpec& spec, CanonicalGraph& gra
     if (num_nodes && *num_nodes != static_cast<GlobalId>(ids.size())) {
       throw InputError(at_file(
           spec.node_ids_path,
-          fmt::format("lists {} node ids but the node count is {}", ids.size(), *num_nodes)));
+          canonical_error::list_size_mismatch(static_cast<std::int64_t>(ids.size()), *num_nodes)));
     }
     const IdMap map = listed_id_map(ids, spec.node_ids_path);
     graph.original_ids = ids;
     relabel_edges(
         raw.edges, [&](GlobalId id) { return map.find(id); },
         [&](GlobalId id) {
-          throw InputError(at_file(raw.source_path, fmt::format("node id {} is not listed in {}",
-                                                                id, spec.node_ids_path)));
+          throw InputError(
+              at_file(raw.source_path, canonical_error::not_listed(id, spec.node_ids_path)));
         },
         graph.self_loops_dropped);
   } else if (num_nodes) {
     const GlobalId n = *num_nodes;
-    if (n < 1) throw InputError(at_file(raw.source_path, fmt::format("node count {} < 1", n)));
+    if (n < 1) {
+      throw InputError(at_file(raw.source_path, canonical_error::node_count_below_one(n)));
+    }
     graph.original_ids.resize(static_cast<std::size_t>(n));
     std::iota(graph.original_ids.begin(), graph.original_ids.end(), GlobalId{0});
     relabel_edges(
         raw.edges, [n](GlobalId id) { return id >= 0 && id < n ? id : IdMap::kAbsent; },
         [&](GlobalId id) {
-          throw InputError(at_file(
-              raw.source_path,
-              fmt::format("node id {} is outside 0..{} (the graph has {} nodes)", id, n - 1, n)));
+          throw InputError(at_file(raw.source_path, canonical_error::outside_node_count(id, n)));
         },
         graph.self_loops_dropped);
   } else {
@@ -94,13 +93,39 @@ void relabel_by_spec(RawGraph& raw, const NodeSetSpec& spec, CanonicalGraph& gra
 
 }  // namespace
 
+namespace canonical_error {
+
+std::string node_count_below_one(GlobalId num_nodes) {
+  return fmt::format("node count {} < 1", num_nodes);
+}
+
+std::string list_size_mismatch(std::int64_t listed, GlobalId num_nodes) {
+  return fmt::format("lists {} node ids but the node count is {}", listed, num_nodes);
+}
+
+std::string listed_twice(GlobalId id, std::int64_t first_position, std::int64_t second_position) {
+  return fmt::format("node id {} is listed twice (entries {} and {})", id, first_position + 1,
+                     second_position + 1);
+}
+
+std::string not_listed(GlobalId id, const std::string& node_ids_path) {
+  return fmt::format("node id {} is not listed in {}", id, node_ids_path);
+}
+
+std::string outside_node_count(GlobalId id, GlobalId num_nodes) {
+  return fmt::format("node id {} is outside 0..{} (the graph has {} nodes)", id, num_nodes - 1,
+                     num_nodes);
+}
+
+}  // namespace canonical_error
+
 CanonicalGraph canonicalize(RawGraph raw, const NodeSetSpec& spec) {
-  if (raw.edges.empty()) throw InputError(at_file(raw.source_path, "the graph has no edges"));
+  if (raw.edges.empty()) throw InputError(at_file(raw.source_path, canonical_error::kNoEdges));
   CanonicalGraph graph;
   graph.input_edges = static_cast<std::int64_t>(raw.edges.size());
   relabel_by_spec(raw, spec, graph);
   if (raw.edges.empty()) {
-    throw InputError(at_file(raw.source_path, "the graph has no edges other than self loops"));
+    throw InputError(at_file(raw.source_path, canonical_error::kOnlySelfLoops));
   }
   // Pairs are ordered already, so a duplicate in either direction is now an equal neighbour.
   std::sort(raw.edges.begin(), raw.edges.end());

@@ -40,6 +40,20 @@ struct CanonicalGraph {
 // the spec sets neither. Throws InputError naming raw.source_path on an empty graph.
 CanonicalGraph canonicalize(RawGraph raw, const NodeSetSpec& spec);
 
+// The texts of canonicalize's input errors, without the file they name, shared with the
+// distributed canonicalisation (partition/distributed/distributed_canonical.hpp) so that both
+// say the same. Positions are 0-based list positions (canonical ids).
+namespace canonical_error {
+inline constexpr const char* kNoEdges = "the graph has no edges";
+inline constexpr const char* kOnlySelfLoops = "the graph has no edges other than self loops";
+inline constexpr const char* kNoNodeIds = "lists no node ids";
+std::string node_count_below_one(GlobalId num_nodes);
+std::string list_size_mismatch(std::int64_t listed, GlobalId num_nodes);
+std::string listed_twice(GlobalId id, std::int64_t first_position, std::int64_t second_position);
+std::string not_listed(GlobalId id, const std::string& node_ids_path);
+std::string outside_node_count(GlobalId id, GlobalId num_nodes);
+}  // namespace canonical_error
+
 // Symmetric adjacency (both directions, sorted rows, no self loops) of `edges` over `num_nodes`
 // nodes. `edges` hold canonical ids with first < second.
 Csr<GlobalId> symmetric_adjacency(GlobalId num_nodes, std::span<const NodePair> edges);
