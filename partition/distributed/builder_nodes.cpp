@@ -51,11 +51,13 @@ BuilderNodes send_nodes_to_builders(const Communicator& communicator, const Node
 
   // The block's nodes grouped by builder, ascending canonical id within each (a stable sort),
   // so that each builder receives its nodes in ascending canonical id: blocks come in rank order.
+  std::vector<int> builder(static_cast<std::size_t>(block_size));
+  for (std::int64_t i = 0; i < block_size; ++i)
+    builder[i] = builder_of(part_of[i], num_parts, ranks);
   std::vector<std::int64_t> by_builder(static_cast<std::size_t>(block_size));
   for (std::int64_t i = 0; i < block_size; ++i) by_builder[i] = i;
-  std::stable_sort(by_builder.begin(), by_builder.end(), [&](std::int64_t a, std::int64_t b) {
-    return part_of[a] < part_of[b];  // builder_of is non-decreasing in the part
-  });
+  std::stable_sort(by_builder.begin(), by_builder.end(),
+                   [&](std::int64_t a, std::int64_t b) { return builder[a] < builder[b]; });
 
   Outgoing<NodeHeader> headers;
   Outgoing<GlobalId> columns;
@@ -68,24 +70,24 @@ BuilderNodes send_nodes_to_builders(const Communicator& communicator, const Node
   headers.records.reserve(by_builder.size());
   columns.records.reserve(adjacency.col_index.size());
   for (const std::int64_t i : by_builder) {
-    const auto builder = static_cast<std::size_t>(builder_of(part_of[i], num_parts, ranks));
+    const auto destination = static_cast<std::size_t>(builder[i]);
     const auto row = adjacency.row(i);
     const std::int64_t feature_entries = featured ? features.row_length(i) : 0;
     headers.records.push_back(NodeHeader{block_begin + i, original_ids[i],
                                          static_cast<std::int64_t>(row.size()), feature_entries,
                                          part_of[i], 0});
-    ++headers.counts[builder];
+    ++headers.counts[destination];
     columns.records.insert(columns.records.end(), row.begin(), row.end());
-    columns.counts[builder] += static_cast<std::int64_t>(row.size());
+    columns.counts[destination] += static_cast<std::int64_t>(row.size());
     if (feature_entries > 0) {
       const auto feature_row = features.row(i);
       feature_columns.records.insert(feature_columns.records.end(), feature_row.begin(),
                                      feature_row.end());
-      feature_columns.counts[builder] += feature_entries;
+      feature_columns.counts[destination] += feature_entries;
       if (with_values) {
         const auto values = features.row_values(i);
         feature_values.records.insert(feature_values.records.end(), values.begin(), values.end());
-        feature_values.counts[builder] += feature_entries;
+        feature_values.counts[destination] += feature_entries;
       }
     }
   }
