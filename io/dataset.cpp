@@ -1,6 +1,7 @@
 #include "io/dataset.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "io/file_digest.hpp"
@@ -35,11 +36,40 @@ std::uint64_t bytes_of(const Vectors&... vectors) {
   return (std::uint64_t{0} + ... + (sizeof(typename Vectors::value_type) * vectors.size()));
 }
 
-void write_meta(const std::string& path, const DatasetMeta& meta) {
+// meta.h5's [N] arrays: written whole, or created at full size with their space allocated and
+// left for the ranks to fill (create_meta_file).
+enum class NodeArrays { kWritten, kAllocated };
+
+void write_node_array(H5File& file, const std::string& name, const std::vector<GlobalId>& values,
+                      GlobalId num_nodes, NodeArrays node_arrays) {
+  if (node_arrays == NodeArrays::kWritten) {
+    file.write(name, values);
+    return;
+  }
+  // Contiguous and allocated now, as the checkpoints' node arrays (H5File::create_rows): ranks
+  // then write their blocks through MPI-IO without changing any HDF5 metadata. No fill value is
+  // written: every element is written by some rank.
+  const hsize_t dims[1] = {static_cast<hsize_t>(num_nodes)};
+  const H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  const H5Handle create_props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_layout(create_props.get(), H5D_CONTIGUOUS);
+  H5Pset_alloc_time(create_props.get(), H5D_ALLOC_TIME_EARLY);
+  H5Pset_fill_time(create_props.get(), H5D_FILL_TIME_NEVER);
+  const H5Handle set(H5Dcreate2(file.id(), name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT,
+                                create_props.get(), H5P_DEFAULT),
+                     H5Dclose);
+  if (!set.valid()) {
+    throw std::runtime_error(at_file(file.path(), "cannot create dataset '" + name + "'"));
+  }
+}
+
+void write_meta(const std::string& path, const DatasetMeta& meta, NodeArrays node_arrays) {
   const PartitionStatistics& stats = meta.stats;
-  const std::uint64_t data_bytes =
-      bytes_of(meta.node_id, meta.part_offsets, meta.canonical_to_ordered, stats.owned,
-               stats.interior, stats.halo, stats.sent, stats.local_edges, stats.train_edges);
+  std::uint64_t data_bytes = bytes_of(meta.part_offsets, stats.owned, stats.interior, stats.halo,
+                                      stats.sent, stats.local_edges, stats.train_edges);
+  data_bytes += node_arrays == NodeArrays::kWritten
+                    ? bytes_of(meta.node_id, meta.canonical_to_ordered)
+                    : 2 * sizeof(GlobalId) * static_cast<std::uint64_t>(meta.num_nodes);
   const std::uint64_t strings =
       meta.source_graph.size() + meta.source_features.size() + meta.partitioner.size();
   // write_h5_file: a full disk is an error naming the file, never a crash in HDF5.
@@ -66,9 +96,10 @@ void write_meta(const std::string& path, const DatasetMeta& meta) {
     file.write_attribute("/", "input_lines", meta.input_lines);
     file.write_attribute("/", "self_loops_dropped", meta.self_loops_dropped);
     file.write_attribute("/", "duplicates_merged", meta.duplicates_merged);
-    file.write("node_id", meta.node_id);
+    write_node_array(file, kMetaNodeIdDataset, meta.node_id, meta.num_nodes, node_arrays);
     file.write("part_offsets", meta.part_offsets);
-    file.write("canonical_to_ordered", meta.canonical_to_ordered);
+    write_node_array(file, kMetaCanonicalToOrderedDataset, meta.canonical_to_ordered,
+                     meta.num_nodes, node_arrays);
     file.write("stats/owned", stats.owned);
     file.write("stats/interior", stats.interior);
     file.write("stats/halo", stats.halo);
@@ -81,7 +112,9 @@ void write_meta(const std::string& path, const DatasetMeta& meta) {
   });
 }
 
-void write_part(const std::string& path, const PartData& part) {
+}  // namespace
+
+void write_part_file(const std::string& path, const PartData& part) {
   const std::uint64_t data_bytes =
       bytes_of(part.canonical_id, part.node_id, part.degree, part.halo_offsets, part.send_offsets,
                part.send_rows, part.adjacency.row_start, part.adjacency.col_index, part.train_edges,
@@ -121,7 +154,13 @@ void write_part(const std::string& path, const PartData& part) {
   });
 }
 
-}  // namespace
+void write_meta_file(const std::string& path, const DatasetMeta& meta) {
+  write_meta(path, meta, NodeArrays::kWritten);
+}
+
+void create_meta_file(const std::string& path, const DatasetMeta& meta) {
+  write_meta(path, meta, NodeArrays::kAllocated);
+}
 
 void write_dataset(const std::string& dir, const DatasetMeta& meta,
                    const std::vector<PartData>& parts, bool overwrite) {
@@ -129,9 +168,9 @@ void write_dataset(const std::string& dir, const DatasetMeta& meta,
   const std::string staging = staged.staging_path().string();
   // A failure (a full disk) says why, and `staged` removes the staging directory as it goes.
   with_storage_cause([&] {
-    for (const PartData& part : parts) write_part(part_path(staging, part.part), part);
+    for (const PartData& part : parts) write_part_file(part_path(staging, part.part), part);
     // meta.h5 last: its presence marks a complete dataset even inside the staging directory.
-    write_meta(meta_path(staging), meta);
+    write_meta_file(meta_path(staging), meta);
     // Each file's digest, from the bytes now on disk: readers check a file against it before
     // HDF5 parses it (io/file_digest.hpp).
     DigestManifest digests;

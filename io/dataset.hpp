@@ -101,6 +101,21 @@ std::string part_path(const std::string& dir, int part);
 void write_dataset(const std::string& dir, const DatasetMeta& meta,
                    const std::vector<PartData>& parts, bool overwrite);
 
+// The files of write_dataset one at a time, for a writer that makes them on several ranks
+// (partition/distributed/distributed_dataset_writer.hpp); each is a complete HDF5 file written
+// through write_h5_file (io/h5_file_writer.hpp): a failure removes it and names it.
+// part-<r>.h5 at `path`.
+void write_part_file(const std::string& path, const PartData& part);
+// meta.h5 at `path`.
+void write_meta_file(const std::string& path, const DatasetMeta& meta);
+// meta.h5 at `path` but for the values of its [N] arrays kMetaNodeIdDataset and
+// kMetaCanonicalToOrderedDataset: created int64 [meta.num_nodes], contiguous, their space
+// allocated and unwritten, for the ranks to fill with parallel writes of their blocks
+// (comm/collective_h5.hpp); meta.node_id and meta.canonical_to_ordered are not read.
+void create_meta_file(const std::string& path, const DatasetMeta& meta);
+inline constexpr const char* kMetaNodeIdDataset = "node_id";
+inline constexpr const char* kMetaCanonicalToOrderedDataset = "canonical_to_ordered";
+
 // Reads and validates meta.h5 (io/part_validation.hpp): InputError naming the file, the dataset
 // or attribute and the offending value when it breaks an invariant of docs/format.md.
 DatasetMeta read_dataset_meta(const std::string& dir);

@@ -13,6 +13,36 @@
 #include "io/storage_errors.hpp"
 
 namespace distgae {
+namespace {
+
+// The dataspaces of elements [first, first + count) of the 1-D dataset `set`, as select_rows
+// (io/h5_file.hpp) gives rows of a 2-D one.
+RowSelection select_elements(hid_t set, const std::string& dataset, hsize_t first, hsize_t count) {
+  RowSelection selection;
+  selection.file_space = H5Handle(H5Dget_space(set), H5Sclose);
+  hsize_t size = 0;
+  if (H5Sget_simple_extent_ndims(selection.file_space.get()) != 1 ||
+      H5Sget_simple_extent_dims(selection.file_space.get(), &size, nullptr) < 0) {
+    selection.problem = "dataset '" + dataset + "' is not a 1-D array";
+    return selection;
+  }
+  if (first + count > size) {
+    selection.problem =
+        fmt::format("dataset '{}' has {} elements, fewer than {}", dataset, size, first + count);
+    return selection;
+  }
+  selection.columns = 1;
+  selection.memory_space = H5Handle(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  const herr_t selected = count == 0
+                              ? H5Sselect_none(selection.file_space.get())
+                              : H5Sselect_hyperslab(selection.file_space.get(), H5S_SELECT_SET,
+                                                    &first, nullptr, &count, nullptr);
+  if (count == 0) H5Sselect_none(selection.memory_space.get());
+  if (selected < 0) selection.problem = "cannot select elements of dataset '" + dataset + "'";
+  return selection;
+}
+
+}  // namespace
 
 CollectiveRowWriter::CollectiveRowWriter(const Communicator& communicator, std::string path)
     : world_(communicator), path_(std::move(path)) {
@@ -52,7 +82,20 @@ void CollectiveRowWriter::write(const std::string& dataset, std::int64_t first_r
   if (width <= 0 || rows.size() % static_cast<std::size_t>(width) != 0 || first_row < 0) {
     throw std::invalid_argument(at_file(path_, "CollectiveRowWriter: rows are not whole rows"));
   }
-  const std::size_t count = rows.size() / static_cast<std::size_t>(width);
+  const auto row_width = static_cast<std::size_t>(width);
+  write_block(dataset, first_row, rows.size() / row_width, row_width, H5T_NATIVE_FLOAT,
+              rows.data());
+}
+
+void CollectiveRowWriter::write(const std::string& dataset, std::int64_t first,
+                                std::span<const std::int64_t> values) {
+  if (first < 0) throw std::invalid_argument(at_file(path_, "CollectiveRowWriter: first < 0"));
+  write_block(dataset, first, values.size(), 0, H5T_NATIVE_INT64, values.data());
+}
+
+void CollectiveRowWriter::write_block(const std::string& dataset, std::int64_t first_row,
+                                      std::size_t count, std::size_t width, hid_t memory_type,
+                                      const void* data) {
   const auto fail = [&](const std::string& what) {
     throw std::runtime_error(at_file(path_, fmt::format("dataset '{}': {}", dataset, what)));
   };
@@ -64,8 +107,10 @@ void CollectiveRowWriter::write(const std::string& dataset, std::int64_t first_r
   if (!set.valid()) {
     problem = "cannot open it";
   } else {
-    selection = select_rows(set.get(), dataset, static_cast<hsize_t>(first_row), count,
-                            static_cast<hsize_t>(width));
+    selection = width == 0
+                    ? select_elements(set.get(), dataset, static_cast<hsize_t>(first_row), count)
+                    : select_rows(set.get(), dataset, static_cast<hsize_t>(first_row), count,
+                                  static_cast<hsize_t>(width));
     problem = selection.problem;
   }
   settle([&] {
@@ -73,10 +118,12 @@ void CollectiveRowWriter::write(const std::string& dataset, std::int64_t first_r
   });
   settle([&] {
     const H5Handle transfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
-    H5Pset_dxpl_mpio(transfer.get(), H5FD_MPIO_COLLECTIVE);
+    if (!transfer.valid() || H5Pset_dxpl_mpio(transfer.get(), H5FD_MPIO_COLLECTIVE) < 0) {
+      fail("cannot set up a collective MPI-IO transfer");
+    }
     errno = 0;
-    if (H5Dwrite(set.get(), H5T_NATIVE_FLOAT, selection.memory_space.get(),
-                 selection.file_space.get(), transfer.get(), rows.data()) < 0) {
+    if (H5Dwrite(set.get(), memory_type, selection.memory_space.get(), selection.file_space.get(),
+                 transfer.get(), data) < 0) {
       fail(fmt::format("cannot write rows {}..{}{}", first_row,
                        first_row + static_cast<std::int64_t>(count), storage_failure_cause(path_)));
     }
