@@ -18,58 +18,9 @@
 namespace distgae {
 namespace {
 
-// Gives every empty part one node, so that every rank owns rows. METIS 5.1 can leave a part
-// empty when parts are many and the graph small or disconnected; a random assignment can too.
-// Each empty part (ascending) takes from the currently largest part (lowest index on ties) its
-// node of smallest degree (highest canonical id on ties): a low-degree node costs the least cut.
-void fill_empty_parts(const Csr<GlobalId>& adjacency, int num_parts,
-                      std::vector<std::int32_t>& part_of) {
-  std::vector<std::vector<GlobalId>> members(static_cast<std::size_t>(num_parts));
-  for (GlobalId node = 0; node < static_cast<GlobalId>(part_of.size()); ++node) {
-    members[part_of[node]].push_back(node);
-  }
-  std::vector<int> empty_parts;
-  for (int p = 0; p < num_parts; ++p) {
-    if (members[p].empty()) empty_parts.push_back(p);
-  }
-  if (empty_parts.empty()) return;
-  log::info("partition: {} of {} parts came out empty; moving one node into each",
-            empty_parts.size(), num_parts);
-
-  // The donor's best node sits at the back: sorted by degree descending, then id ascending.
-  auto by_donation_order = [&](GlobalId a, GlobalId b) {
-    const auto degree_a = adjacency.row_length(a), degree_b = adjacency.row_length(b);
-    return degree_a != degree_b ? degree_a > degree_b : a < b;
-  };
-  std::vector<bool> sorted(static_cast<std::size_t>(num_parts), false);
-  // Max-heap on (size, -part): the largest part, lowest index on ties.
-  std::priority_queue<std::pair<std::size_t, int>> donors;
-  for (int p = 0; p < num_parts; ++p) {
-    if (members[p].size() > 1) donors.push({members[p].size(), -p});
-  }
-  for (int empty : empty_parts) {
-    // P <= N guarantees a part with two or more nodes while any part is empty.
-    const int donor = -donors.top().second;
-    donors.pop();
-    std::vector<GlobalId>& nodes = members[donor];
-    if (!sorted[donor]) {
-      std::sort(nodes.begin(), nodes.end(), by_donation_order);
-      sorted[donor] = true;
-    }
-    part_of[nodes.back()] = empty;
-    nodes.pop_back();
-    if (nodes.size() > 1) donors.push({nodes.size(), -donor});
-  }
-}
-
 std::vector<std::int32_t> random_parts(GlobalId num_nodes, const PartitionOptions& options) {
   std::vector<std::int32_t> part_of(static_cast<std::size_t>(num_nodes));
-  for (GlobalId node = 0; node < num_nodes; ++node) {
-    part_of[node] =
-        static_cast<std::int32_t>(bounded(random_bits(options.seed, RandomPurpose::kRandomPartition,
-                                                      {static_cast<std::uint64_t>(node)}),
-                                          static_cast<std::uint64_t>(options.num_parts)));
-  }
+  for (GlobalId node = 0; node < num_nodes; ++node) part_of[node] = random_part(node, options);
   return part_of;
 }
 
@@ -127,9 +78,7 @@ std::vector<std::int32_t> metis_parts(const Csr<GlobalId>& adjacency,
 
 }  // namespace
 
-std::vector<std::int32_t> assign_parts(const Csr<GlobalId>& adjacency,
-                                       const PartitionOptions& options) {
-  const GlobalId num_nodes = adjacency.n_rows();
+void validate_partition_options(GlobalId num_nodes, const PartitionOptions& options) {
   if (options.num_parts < 1) {
     throw InputError(fmt::format("--parts {} must be at least 1", options.num_parts));
   }
@@ -142,6 +91,74 @@ std::vector<std::int32_t> assign_parts(const Csr<GlobalId>& adjacency,
         fmt::format("--imbalance {} must be at least 1.0 and below 1000 (max part "
                     "size / mean part size, e.g. 1.03)",
                     options.imbalance));
+  }
+}
+
+std::int32_t random_part(GlobalId node, const PartitionOptions& options) {
+  return static_cast<std::int32_t>(
+      bounded(random_bits(options.seed, RandomPurpose::kRandomPartition,
+                          {static_cast<std::uint64_t>(node)}),
+              static_cast<std::uint64_t>(options.num_parts)));
+}
+
+std::vector<std::pair<int, int>> empty_part_donors(std::span<const std::int64_t> part_sizes) {
+  const int num_parts = static_cast<int>(part_sizes.size());
+  // Max-heap on (size, -part): the largest part, lowest index on ties.
+  std::priority_queue<std::pair<std::int64_t, int>> donors;
+  for (int p = 0; p < num_parts; ++p) {
+    if (part_sizes[p] > 1) donors.push({part_sizes[p], -p});
+  }
+  std::vector<std::pair<int, int>> moves;
+  for (int empty = 0; empty < num_parts; ++empty) {
+    if (part_sizes[empty] != 0) continue;
+    // K <= N guarantees a part with two or more nodes while any part is empty.
+    if (donors.empty()) throw std::logic_error("fill_empty_parts: more parts than nodes");
+    const auto [size, negated_donor] = donors.top();
+    donors.pop();
+    moves.push_back({empty, -negated_donor});
+    if (size - 1 > 1) donors.push({size - 1, negated_donor});
+  }
+  return moves;
+}
+
+// A low-degree node costs the least cut; METIS 5.1 can leave a part empty when parts are many
+// and the graph small or disconnected, and a random assignment can too.
+void fill_empty_parts(const Csr<GlobalId>& adjacency, int num_parts,
+                      std::vector<std::int32_t>& part_of) {
+  std::vector<std::vector<GlobalId>> members(static_cast<std::size_t>(num_parts));
+  for (GlobalId node = 0; node < static_cast<GlobalId>(part_of.size()); ++node) {
+    members[part_of[node]].push_back(node);
+  }
+  std::vector<std::int64_t> sizes(static_cast<std::size_t>(num_parts));
+  for (int p = 0; p < num_parts; ++p) sizes[p] = static_cast<std::int64_t>(members[p].size());
+  const std::vector<std::pair<int, int>> moves = empty_part_donors(sizes);
+  if (moves.empty()) return;
+  log::info("partition: {} of {} parts came out empty; moving one node into each", moves.size(),
+            num_parts);
+
+  // The donor's best node sits at the back: sorted by degree descending, then id ascending.
+  auto by_donation_order = [&](GlobalId a, GlobalId b) {
+    const auto degree_a = adjacency.row_length(a), degree_b = adjacency.row_length(b);
+    return degree_a != degree_b ? degree_a > degree_b : a < b;
+  };
+  std::vector<bool> sorted(static_cast<std::size_t>(num_parts), false);
+  for (const auto& [empty, donor] : moves) {
+    std::vector<GlobalId>& nodes = members[donor];
+    if (!sorted[donor]) {
+      std::sort(nodes.begin(), nodes.end(), by_donation_order);
+      sorted[donor] = true;
+    }
+    part_of[nodes.back()] = empty;
+    nodes.pop_back();
+  }
+}
+
+std::vector<std::int32_t> assign_parts(const Csr<GlobalId>& adjacency,
+                                       const PartitionOptions& options) {
+  const GlobalId num_nodes = adjacency.n_rows();
+  validate_partition_options(num_nodes, options);
+  if (options.method == PartitionMethod::kPtScotch) {
+    throw InputError("--partitioner ptscotch runs in the distributed pipeline only");
   }
   if (options.num_parts == 1) {
     return std::vector<std::int32_t>(static_cast<std::size_t>(num_nodes), 0);

@@ -8,6 +8,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libmetis-dev
+  libptscotch-dev libscotchparmetis-dev  # distributed partitioning (64-bit PT-Scotch)
   libgtest-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   python3-h5py python3-numpy
   slurm-wlm munge libpmix-dev  # tests/slurm; libpmix-dev has the libpmix.so srun --mpi=pmix loads

@@ -1,0 +1,63 @@
+// k-way partitioning of a graph distributed by rows over the ranks, through ParMETIS's API
+// (ParMETIS_V3_PartKway) or PT-Scotch's own. The build links one library (CMake's
+// DISTGAE_PARMETIS): Debian's 64-bit PT-Scotch with its ParMETIS compatibility layer, or a real
+// ParMETIS. Its C types and <mpi.h> stay in the .cpp; this header speaks int64 and spans.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "comm/communicator.hpp"
+
+namespace distgae {
+
+// This rank's rows of a symmetric graph without self loops, in the block layout ParMETIS uses.
+struct DistributedGraphView {
+  // [P+1] rank r holds global vertices [vertex_distribution[r], vertex_distribution[r+1]);
+  // the same on every rank, non-decreasing, from 0. Ranks may hold no vertex.
+  std::span<const std::int64_t> vertex_distribution;
+  // [local vertices + 1] from 0: row i's neighbours are columns[row_start[i], row_start[i+1]).
+  std::span<const std::int64_t> row_start;
+  std::span<const std::int64_t> columns;  // global vertex ids
+};
+
+// How the library is asked. With PT-Scotch, the first four build a mapping strategy for the
+// tolerance (SCOTCH_stratDgraphMapBuild with SCOTCH_STRATDEFAULT, QUALITY, BALANCE or SPEED) and
+// call SCOTCH_dgraphPart in a private, deterministic context seeded by `seed`.
+// kParmetisInterface calls ParMETIS_V3_PartKway; Scotch's layer behind it ignores ubvec and
+// options (PT-Scotch user's guide 7.0, 7.18.3), so the tolerance is Scotch's default (5 %) and the
+// seed goes to Scotch's global generator instead. With a real ParMETIS every value means
+// ParMETIS_V3_PartKway with ubvec = imbalance and options' seed.
+enum class DistributedStrategy { kDefault, kQuality, kBalance, kSpeed, kParmetisInterface };
+
+struct DistributedPartitionSettings {
+  std::int64_t num_parts = 1;  // K >= 1, any K independently of the rank count
+  double imbalance = 1.03;     // max part size / mean part size allowed, >= 1
+  std::uint64_t seed = 0;
+  // Chosen by bench/partition_quality (bench/README.md, "Distributed partitioning").
+  DistributedStrategy strategy = DistributedStrategy::kQuality;
+};
+
+// Collective over `communicator`. Returns [local vertices] the part of each of this rank's
+// vertices, in 0..K-1; some parts may come out empty (the caller fills them). The same graph,
+// settings and rank count give the same parts on every call. Throws std::invalid_argument on a
+// malformed view, std::overflow_error when an id or count does not fit the library's index type,
+// std::runtime_error when the library fails or its index width is not the header's.
+std::vector<std::int32_t> partition_distributed_graph(const Communicator& communicator,
+                                                      const DistributedGraphView& graph,
+                                                      const DistributedPartitionSettings& settings);
+
+// The linked library, e.g. "PT-Scotch 7.0.3 (64-bit SCOTCH_Num)", for logs and metadata.
+std::string distributed_partitioner_name();
+
+// Throws std::runtime_error unless the library was built with the index width (bytes) our header
+// declares: a 64-bit header with a 32-bit libscotch reads every array wrongly. `library_bytes`
+// is what the library reports (SCOTCH_numSizeof), `header_bytes` sizeof(SCOTCH_Num).
+void check_index_width(int library_bytes, int header_bytes, const std::string& library);
+// check_index_width with the linked library's and header's widths; partition_distributed_graph
+// calls it first.
+void check_linked_index_width();
+
+}  // namespace distgae
