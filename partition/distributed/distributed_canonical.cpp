@@ -17,8 +17,9 @@
 namespace distgae {
 namespace {
 
-// Each rank contributes about this many samples per rank of the job to choose the splitters of
-// the distributed sort: bucket sizes then stay within a few percent of N / P.
+// Samples per rank of the job that the ranks contribute, in all, to choose the splitters of the
+// distributed sort. By regular sampling's bound a range then holds at most about N/P + M/256
+// ids, M the sum over ranks of their distinct endpoint counts.
 constexpr std::int64_t kSamplesPerRank = 256;
 
 // A node set's answer for this rank: its block and the original ids of that block.
@@ -189,6 +190,12 @@ NodeLabels labels_by_list(const Communicator& communicator, GraphShare& share,
     error = at_file(list.source_path, canonical_error::kNoNodeIds);
   }
   agree_on_first_error(communicator, error);
+  agree_on_errors(communicator, [&] {
+    if (list.first_position < 0 ||
+        list.first_position + static_cast<GlobalId>(list.ids.size()) > listed) {
+      throw std::invalid_argument("canonicalize_distributed: node id shares outside the list");
+    }
+  });
 
   std::vector<Labelled> entries(list.ids.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
