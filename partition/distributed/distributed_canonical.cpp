@@ -17,8 +17,9 @@
 namespace distgae {
 namespace {
 
-// Each rank contributes about this many samples per rank of the job to choose the splitters of
-// the distributed sort: bucket sizes then stay within a few percent of N / P.
+// Samples per rank of the job that the ranks contribute, in all, to choose the splitters of the
+// distributed sort. By regular sampling's bound a range then holds at most about N/P + M/256
+// ids, M the sum over ranks of their distinct endpoint counts.
 constexpr std::int64_t kSamplesPerRank = 256;
 
 // A node set's answer for this rank: its block and the original ids of that block.
@@ -189,6 +190,12 @@ NodeLabels labels_by_list(const Communicator& communicator, GraphShare& share,
     error = at_file(list.source_path, canonical_error::kNoNodeIds);
   }
   agree_on_first_error(communicator, error);
+  agree_on_errors(communicator, [&] {
+    if (list.first_position < 0 ||
+        list.first_position + static_cast<GlobalId>(list.ids.size()) > listed) {
+      throw std::invalid_argument("canonicalize_distributed: node id shares outside the list");
+    }
+  });
 
   std::vector<Labelled> entries(list.ids.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -300,6 +307,48 @@ NodeLabels labels_by_occurrence(const Communicator& communicator, GraphShare& sh
   return labels;
 }
 
+// Merges the sorted runs of `items` (run q holds counts[q] items, in order) in place.
+void merge_runs(std::vector<NodePair>& items, std::span<const std::int64_t> counts) {
+  std::vector<std::size_t> bounds{0};
+  for (const std::int64_t count : counts)
+    bounds.push_back(bounds.back() + static_cast<std::size_t>(count));
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> merged{0};
+    for (std::size_t i = 0; i + 1 < bounds.size(); i += 2) {
+      if (i + 2 < bounds.size()) {
+        std::inplace_merge(items.begin() + static_cast<std::ptrdiff_t>(bounds[i]),
+                           items.begin() + static_cast<std::ptrdiff_t>(bounds[i + 1]),
+                           items.begin() + static_cast<std::ptrdiff_t>(bounds[i + 2]));
+        merged.push_back(bounds[i + 2]);
+      } else {
+        merged.push_back(bounds[i + 1]);
+      }
+    }
+    bounds = std::move(merged);
+  }
+}
+
+// This rank's block of the canonical edges from every rank's relabelled, ordered pairs: each
+// rank sorts and uniques its own, so what it sends an owner is one sorted run of the pairs whose
+// first endpoint that owner holds (an ordered pair makes a duplicate in either direction equal);
+// the owner merges the runs and uniques again.
+std::vector<NodePair> block_edges(const Communicator& communicator, const NodeBlocks& blocks,
+                                  std::vector<NodePair> pairs) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<std::int64_t> send_counts(static_cast<std::size_t>(communicator.size()), 0);
+  for (const NodePair& e : pairs) ++send_counts[static_cast<std::size_t>(blocks.owner(e.first))];
+  std::vector<std::int64_t> recv_counts;
+  std::vector<NodePair> received =
+      exchange(communicator, std::span<const NodePair>(pairs),
+               std::span<const std::int64_t>(send_counts), &recv_counts);
+  pairs = {};
+  merge_runs(received, recv_counts);
+  received.erase(std::unique(received.begin(), received.end()), received.end());
+  received.shrink_to_fit();
+  return received;
+}
+
 }  // namespace
 
 BlockGraph canonicalize_distributed(const Communicator& communicator, GraphShare share,
@@ -327,17 +376,11 @@ BlockGraph canonicalize_distributed(const Communicator& communicator, GraphShare
                         ? std::optional(at_file(share.source_path, canonical_error::kOnlySelfLoops))
                         : std::nullopt);
 
-  // Ordered pairs make a duplicate in either direction an equal pair at the same owner.
-  graph.edges = route(communicator, std::span<const NodePair>(share.edges),
-                      [&](const NodePair& e) { return graph.blocks.owner(e.first); });
-  share.edges = {};
-  std::sort(graph.edges.begin(), graph.edges.end());
-  const auto received = static_cast<std::int64_t>(graph.edges.size());
-  graph.edges.erase(std::unique(graph.edges.begin(), graph.edges.end()), graph.edges.end());
-  graph.edges.shrink_to_fit();
+  const std::int64_t relabelled = graph.input_edges - graph.self_loops_dropped;
+  graph.edges = block_edges(communicator, graph.blocks, std::move(share.edges));
   const auto kept = static_cast<std::int64_t>(graph.edges.size());
-  graph.duplicates_merged = communicator.allreduce_sum(received - kept);
   graph.num_edges = communicator.allreduce_sum(kept);
+  graph.duplicates_merged = relabelled - graph.num_edges;
   graph.first_edge_index = communicator.exclusive_sum(kept);
   return graph;
 }

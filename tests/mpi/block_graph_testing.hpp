@@ -14,8 +14,9 @@
 namespace distgae::testing {
 
 // How the raw edges are dealt to the ranks: in file order by contiguous chunks, one by one in
-// turn, or by a hash of their line with each rank's share in a scrambled order.
-enum class Spread { kContiguous, kInterleaved, kShuffled };
+// turn, by a hash of their line with each rank's share in a scrambled order, or all to the last
+// rank (the others have none).
+enum class Spread { kContiguous, kInterleaved, kShuffled, kLastRankOnly };
 
 inline GraphShare share_of(const RawGraph& raw, Spread spread, const Communicator& world) {
   const auto ranks = static_cast<std::uint64_t>(world.size());
@@ -31,6 +32,8 @@ inline GraphShare share_of(const RawGraph& raw, Spread spread, const Communicato
     if (spread == Spread::kContiguous && i >= n * rank / ranks && i < n * (rank + 1) / ranks) {
       share.edges.push_back(raw.edges[i]);
     } else if (spread == Spread::kInterleaved && i % ranks == rank) {
+      share.edges.push_back(raw.edges[i]);
+    } else if (spread == Spread::kLastRankOnly && rank + 1 == ranks) {
       share.edges.push_back(raw.edges[i]);
     } else if (spread == Spread::kShuffled && mix64(i ^ 0x5eed) % ranks == rank) {
       shuffled.emplace_back(mix64(i), raw.edges[i]);

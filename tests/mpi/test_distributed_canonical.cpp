@@ -19,7 +19,8 @@ using testing::gather_pairs;
 using testing::share_of;
 using testing::Spread;
 
-constexpr Spread kSpreads[] = {Spread::kContiguous, Spread::kInterleaved, Spread::kShuffled};
+constexpr Spread kSpreads[] = {Spread::kContiguous, Spread::kInterleaved, Spread::kShuffled,
+                               Spread::kLastRankOnly};
 
 RawGraph cora() {
   return read_graph(DISTGAE_TEST_DATA "/cora/edges.txt");

@@ -128,6 +128,23 @@ TEST(DistributedSplit, DenseGraphNeedsManyBatches) {
   }
 }
 
+// Fewer nodes than ranks: some blocks are empty, and the one negative is the one non-edge.
+TEST(DistributedSplit, TinyGraphWithEmptyBlocksMatches) {
+  const Communicator world = Communicator::world();
+  RawGraph raw;
+  raw.source_path = "path.txt";
+  raw.edges = {{0, 1}, {2, 1}};
+  const CanonicalGraph whole = canonicalize(raw, {});
+  const BlockGraph block = block_of(whole, world);
+  const SplitOptions options = split_options(0.0, 0.5, 6);
+  const EdgeSplit expected = split_edges(whole, options);
+  ASSERT_EQ(expected.test_neg, (std::vector<NodePair>{{0, 2}}));
+  for (const std::int64_t batch : {1, 0}) {
+    expect_same_split(split_distributed(world, block, options, batch), expected, block,
+                      "tiny, batch " + std::to_string(batch));
+  }
+}
+
 std::string agreed_message(const std::function<void()>& step) {
   try {
     step();
