@@ -67,24 +67,31 @@ void check_inputs(const Communicator& communicator, const NodeBlocks& blocks,
   });
 }
 
+// A node's partition-ordered id, on its way to the node's block owner.
+struct OrderedId {
+  GlobalId canonical = 0;
+  GlobalId ordered = 0;
+};
+
 // Sends each built node's ordered id to its block owner; returns the block's
 // canonical_to_ordered.
 std::vector<GlobalId> publish_ordered_ids(const Communicator& communicator,
                                           const NodeBlocks& blocks, const BuilderNodes& nodes,
                                           const BuilderOrdering& ordering) {
-  std::vector<NodePair> ordered_of;  // (canonical, ordered)
-  ordered_of.reserve(nodes.canonical.size());
+  std::vector<OrderedId> ordered_ids;
+  ordered_ids.reserve(nodes.canonical.size());
   for (std::int64_t i = 0; i < nodes.size(); ++i) {
-    ordered_of.push_back(NodePair{nodes.canonical[i], ordering.ordered_of[i]});
+    ordered_ids.push_back(OrderedId{nodes.canonical[i], ordering.ordered_of[i]});
   }
-  const std::vector<NodePair> arrived =
-      route(communicator, std::span<const NodePair>(ordered_of),
-            [&](const NodePair& entry) { return blocks.owner(entry.first); });
+  const std::vector<OrderedId> arrived =
+      route(communicator, std::span<const OrderedId>(ordered_ids),
+            [&](const OrderedId& entry) { return blocks.owner(entry.canonical); });
   const GlobalId block_begin = blocks.begin(communicator.rank());
   std::vector<GlobalId> canonical_to_ordered(
       static_cast<std::size_t>(blocks.size(communicator.rank())), -1);
-  for (const NodePair& entry : arrived)
-    canonical_to_ordered[entry.first - block_begin] = entry.second;
+  for (const OrderedId& entry : arrived) {
+    canonical_to_ordered[entry.canonical - block_begin] = entry.ordered;
+  }
   return canonical_to_ordered;
 }
 

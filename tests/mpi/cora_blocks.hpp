@@ -1,6 +1,7 @@
 // The bundled Cora through the single-process pipeline on every rank (the reference the
 // distributed partition is compared with), and this rank's block of it: the inputs
-// build_parts_distributed takes (partition/distributed/distributed_parts.hpp).
+// build_parts_distributed takes (partition/distributed/distributed_parts.hpp); and a comparison
+// of parts field by field.
 #pragma once
 
 #include <cstdint>
@@ -50,5 +51,8 @@ CoraBlock slice_block(const CoraGraph& cora, const std::vector<std::int32_t>& pa
 // The scalar fields of meta that the caller of build_parts_distributed fills, as
 // partition_dataset (partition/partition_pipeline.cpp) does; `meta` gets them.
 void fill_scalar_meta(const CoraGraph& cora, bool featured, DatasetMeta& meta);
+
+// gtest expectations that every field of `actual` equals `expected`'s.
+void expect_same_part(const PartData& actual, const PartData& expected);
 
 }  // namespace distgae::testing

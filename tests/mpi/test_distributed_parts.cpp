@@ -19,36 +19,6 @@ namespace {
 using testing::CoraBlock;
 using testing::ReferenceParts;
 
-void expect_same_part(const PartData& actual, const PartData& expected) {
-  SCOPED_TRACE("part " + std::to_string(expected.part));
-  EXPECT_EQ(actual.part, expected.part);
-  EXPECT_EQ(actual.num_parts, expected.num_parts);
-  EXPECT_EQ(actual.n_owned, expected.n_owned);
-  EXPECT_EQ(actual.n_interior, expected.n_interior);
-  EXPECT_EQ(actual.n_halo, expected.n_halo);
-  EXPECT_EQ(actual.canonical_id, expected.canonical_id);
-  EXPECT_EQ(actual.node_id, expected.node_id);
-  EXPECT_EQ(actual.degree, expected.degree);
-  EXPECT_EQ(actual.halo_offsets, expected.halo_offsets);
-  EXPECT_EQ(actual.send_offsets, expected.send_offsets);
-  EXPECT_EQ(actual.send_rows, expected.send_rows);
-  EXPECT_EQ(actual.adjacency.n_cols, expected.adjacency.n_cols);
-  EXPECT_EQ(actual.adjacency.row_start, expected.adjacency.row_start);
-  EXPECT_EQ(actual.adjacency.col_index, expected.adjacency.col_index);
-  EXPECT_EQ(actual.adjacency.values, expected.adjacency.values);
-  // Pair lists are compared whole: gtest would print NodePair vectors as raw bytes.
-  EXPECT_TRUE(actual.train_edges == expected.train_edges);
-  EXPECT_TRUE(actual.val_pos == expected.val_pos);
-  EXPECT_TRUE(actual.val_neg == expected.val_neg);
-  EXPECT_TRUE(actual.test_pos == expected.test_pos);
-  EXPECT_TRUE(actual.test_neg == expected.test_neg);
-  EXPECT_EQ(actual.features.n_cols, expected.features.n_cols);
-  EXPECT_EQ(actual.features.row_start, expected.features.row_start);
-  EXPECT_EQ(actual.features.col_index, expected.features.col_index);
-  EXPECT_EQ(actual.features.values, expected.features.values);
-  EXPECT_TRUE(actual.graph_fingerprint.empty());
-}
-
 void expect_same_meta(const DatasetMeta& actual, const ReferenceParts& reference,
                       const CoraBlock& block, int rank) {
   const GlobalId begin = block.blocks.begin(rank), end = block.blocks.end(rank);
@@ -91,7 +61,8 @@ void expect_whole_graph_build(const PartitionOptions& options, bool featured) {
   ASSERT_EQ(share.parts.size(), built_here.size());  // no collective follows
   for (std::size_t i = 0; i < built_here.size(); ++i) {
     EXPECT_EQ(share.parts[i].part, built_here[i]);
-    expect_same_part(share.parts[i], reference.parts[static_cast<std::size_t>(built_here[i])]);
+    testing::expect_same_part(share.parts[i],
+                              reference.parts[static_cast<std::size_t>(built_here[i])]);
   }
   expect_same_meta(share.meta, reference, block, world.rank());
 }
