@@ -32,9 +32,10 @@ CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags) 
       ->check(CLI::IsMember({"vol", "cut"}));
   command
       .add_option("--partitioner", flags.partitioner,
-                  "metis, or random (a baseline for comparing communication volume)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"metis", "random"}));
+                  "ptscotch (distributed: PT-Scotch, every rank holding its share; the default "
+                  "under mpirun -n P > 1), metis (one rank gathers the graph; the default on one "
+                  "rank), or random (a baseline for comparing communication volume)")
+      ->check(CLI::IsMember({"ptscotch", "metis", "random"}));
   command
       .add_option("--imbalance", job.partition.imbalance, "Allowed max part size / mean part size")
       ->capture_default_str()
@@ -42,15 +43,19 @@ CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags) 
   return graph;
 }
 
-PartitionJob graph_input_job(const GraphInputFlags& flags, int parts, std::uint64_t seed) {
+PartitionJob graph_input_job(const GraphInputFlags& flags, int parts, std::uint64_t seed,
+                             int ranks) {
   PartitionJob job = flags.job;
   if (flags.num_nodes > 0) job.num_nodes = flags.num_nodes;
   if (job.features_path == "none") job.features_path.clear();
   job.partition.num_parts = parts;
   job.partition.objective =
       flags.objective == "cut" ? PartitionObjective::kCut : PartitionObjective::kVolume;
-  job.partition.method =
-      flags.partitioner == "random" ? PartitionMethod::kRandom : PartitionMethod::kMetis;
+  const std::string partitioner =
+      !flags.partitioner.empty() ? flags.partitioner : (ranks > 1 ? "ptscotch" : "metis");
+  job.partition.method = partitioner == "random"  ? PartitionMethod::kRandom
+                         : partitioner == "metis" ? PartitionMethod::kMetis
+                                                  : PartitionMethod::kPtScotch;
   job.split.seed = seed;
   job.partition.seed = seed;
   return job;

@@ -13,7 +13,7 @@ namespace distgae {
 struct GraphInputFlags {
   PartitionJob job;
   std::string objective = "vol";
-  std::string partitioner = "metis";
+  std::string partitioner;  // empty: metis on one rank, ptscotch on several
   GlobalId num_nodes = 0;
 };
 
@@ -22,7 +22,9 @@ struct GraphInputFlags {
 // option (the caller makes it required, or exclusive with another input).
 CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags);
 
-// The job the flags describe, for `parts` parts and `seed` (split and METIS).
-PartitionJob graph_input_job(const GraphInputFlags& flags, int parts, std::uint64_t seed);
+// The job the flags describe, for `parts` parts and `seed` (split and partitioner), run on
+// `ranks` ranks (which picks the default partitioner).
+PartitionJob graph_input_job(const GraphInputFlags& flags, int parts, std::uint64_t seed,
+                             int ranks);
 
 }  // namespace distgae

@@ -1,13 +1,19 @@
-// `distgae partition`: flags → PartitionJob → partition_dataset → write_dataset.
+// `distgae partition` (alone or under mpirun -n P): flags → PartitionJob →
+// partition_dataset_distributed → write_dataset_distributed, every rank holding its share.
 #include <filesystem>
 
 #include "app/commands.hpp"
 #include "app/flag_checks.hpp"
 #include "app/graph_input_options.hpp"
+#include "comm/agreement.hpp"
+#include "comm/communicator.hpp"
+#include "comm/mpi_env.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/timer.hpp"
 #include "io/dataset.hpp"
+#include "partition/distributed/distributed_dataset_writer.hpp"
+#include "partition/distributed/distributed_pipeline.hpp"
 
 namespace distgae {
 namespace {
@@ -21,14 +27,20 @@ struct PartitionFlags {
 };
 
 int run_partition(const PartitionFlags& flags) {
+  int argc = 0;
+  char** argv = nullptr;
+  MpiEnv mpi(argc, argv);
+  const Communicator world = Communicator::world();
   // Refuse an existing output before the work, not after it.
-  if (std::filesystem::exists(flags.out) && !flags.force) {
-    throw InputError(at_file(flags.out, "output exists (pass --force to replace it)"));
-  }
+  agree_on_root_errors(world, [&] {
+    if (std::filesystem::exists(flags.out) && !flags.force) {
+      throw InputError(at_file(flags.out, "output exists (pass --force to replace it)"));
+    }
+  });
   Stopwatch total;
-  const PartitionedDataset dataset =
-      partition_dataset(graph_input_job(flags.input, flags.parts, flags.seed));
-  write_dataset(flags.out, dataset.meta, dataset.parts, flags.force);
+  const DatasetShare dataset = partition_dataset_distributed(
+      world, graph_input_job(flags.input, flags.parts, flags.seed, world.size()));
+  write_dataset_distributed(world, flags.out, dataset, flags.force);
   const PartitionStatistics& stats = dataset.meta.stats;
   log::info(
       "wrote {} ({} parts): edge cut {}, communication volume {} rows, imbalance {:.3f}; "
@@ -44,14 +56,17 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
   auto flags = std::make_shared<PartitionFlags>();
   CLI::App* cmd = app.add_subcommand(
       "partition",
-      "Read a graph (and features), split its edges, partition it for P ranks and "
-      "write the dataset directory that `distgae train` reads");
+      "Read a graph (and features), split its edges, partition it into --parts parts and "
+      "write the dataset directory that `distgae train` reads; under mpirun -n P the P ranks "
+      "share the work and none holds the whole graph");
   add_graph_input_options(*cmd, flags->input)->required();
   cmd->add_option("--out", flags->out, "Dataset directory to create")->required();
-  cmd->add_option("--parts", flags->parts, "Number of parts (= MPI ranks)")
+  cmd->add_option(
+         "--parts", flags->parts,
+         "Number of parts (= the ranks that will train on it; any number, whatever ranks run this)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", flags->seed, "Seed of the split (and of METIS)")
+  cmd->add_option("--seed", flags->seed, "Seed of the split (and of the partitioner)")
       ->capture_default_str()
       ->check(seed_check());
   cmd->add_flag("--force", flags->force, "Replace --out if it exists");

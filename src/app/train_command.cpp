@@ -15,7 +15,7 @@
 #include "core/log.hpp"
 #include "core/memory_limit.hpp"
 #include "io/dataset.hpp"
-#include "partition/partition_pipeline.hpp"
+#include "partition/distributed/distributed_pipeline.hpp"
 #include "train/memory_estimate.hpp"
 #include "train/part_consistency.hpp"
 #include "train/stop_signal.hpp"
@@ -38,35 +38,46 @@ struct LoadedData {
   PartData part;
 };
 
-LoadedData load_data(const TrainFlags& flags, const Communicator& world) {
+void check_input_flags(const TrainFlags& flags) {
   if (flags.data_dir.empty() == flags.input.job.graph_path.empty()) {
     throw InputError("give exactly one of --data DIR (a partitioned dataset) and --graph FILE");
   }
+  if (flags.config.out_dir.empty()) throw InputError("--out: the run directory is an empty path");
+}
+
+// This rank's part of a dataset directory.
+LoadedData read_data(const TrainFlags& flags, const Communicator& world) {
   LoadedData loaded;
-  if (!flags.data_dir.empty()) {
-    loaded.meta = read_dataset_meta(flags.data_dir);
-    if (loaded.meta.num_parts != world.size()) {
-      const DatasetMeta& m = loaded.meta;
-      const std::string features =
-          m.source_features.empty() ? "" : " --features " + m.source_features;
-      throw InputError(at_file(
-          flags.data_dir,
-          fmt::format("the dataset has {} parts but the job runs on {} ranks: run with mpirun -n "
-                      "{}, or re-partition for {} ranks (same seed, same split) with distgae "
-                      "partition --graph {}{} --parts {} --seed {} --out NEW_DIR",
-                      m.num_parts, world.size(), m.num_parts, world.size(), m.source_graph,
-                      features, world.size(), m.seed)));
-    }
-    fault_injection_point("read_part", world.rank());
-    loaded.part = read_part(flags.data_dir, world.rank(), loaded.meta);
-    return loaded;
+  loaded.meta = read_dataset_meta(flags.data_dir);
+  if (loaded.meta.num_parts != world.size()) {
+    const DatasetMeta& m = loaded.meta;
+    const std::string features =
+        m.source_features.empty() ? "" : " --features " + m.source_features;
+    throw InputError(at_file(
+        flags.data_dir,
+        fmt::format("the dataset has {} parts but the job runs on {} ranks: run with mpirun -n "
+                    "{}, or re-partition for {} ranks (same seed, same split) with distgae "
+                    "partition --graph {}{} --parts {} --seed {} --out NEW_DIR",
+                    m.num_parts, world.size(), m.num_parts, world.size(), m.source_graph, features,
+                    world.size(), m.seed)));
   }
-  // Small graphs: every rank partitions in memory (deterministic, so all agree) and keeps its
-  // part; no dataset directory is written.
-  PartitionedDataset dataset =
-      partition_dataset(graph_input_job(flags.input, world.size(), flags.config.seed));
+  fault_injection_point("read_part", world.rank());
+  loaded.part = read_part(flags.data_dir, world.rank(), loaded.meta);
+  return loaded;
+}
+
+// --graph: the ranks partition together (partition/distributed/), each keeping the part it
+// built (K = P: rank r builds part r); no dataset directory is written. Training locates any node
+// through the replicated canonical-to-ordered table, as when it reads meta.h5, so the blocks are
+// gathered. Collective; its errors are agreed inside.
+LoadedData partition_in_memory(const TrainFlags& flags, const Communicator& world) {
+  LoadedData loaded;
+  DatasetShare dataset = partition_dataset_distributed(
+      world, graph_input_job(flags.input, world.size(), flags.config.seed, world.size()));
+  dataset.meta.canonical_to_ordered = world.allgatherv(dataset.meta.canonical_to_ordered);
+  dataset.meta.node_id = world.allgatherv(dataset.meta.node_id);
   loaded.meta = std::move(dataset.meta);
-  loaded.part = std::move(dataset.parts[static_cast<std::size_t>(world.rank())]);
+  loaded.part = std::move(dataset.parts.at(0));
   return loaded;
 }
 
@@ -98,10 +109,10 @@ int run_train(TrainFlags& flags) {
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
 
   // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
-  LoadedData data = agree_on_errors(world, [&] {
-    if (config.out_dir.empty()) throw InputError("--out: the run directory is an empty path");
-    return load_data(flags, world);
-  });
+  agree_on_errors(world, [&] { check_input_flags(flags); });
+  LoadedData data = flags.data_dir.empty()
+                        ? partition_in_memory(flags, world)
+                        : agree_on_errors(world, [&] { return read_data(flags, world); });
   // Only once every rank holds a valid part: the check is collective, so a rank that failed to
   // load must not skip it while the others wait inside.
   if (!flags.data_dir.empty()) {

@@ -57,8 +57,9 @@ def setUpModule():
         if KEEP:
             print(f"\nDISTGAE_SLURM_KEEP: jobs in {scratch}, cluster in {cluster.dir}")
         dataset = os.path.join(scratch, "cora-2")
-        run_job("partition", "partition.sbatch", GRAPH=CORA_EDGES, FEATURES=CORA_FEATURES,
-                PARTS=2, SEED=0, OUT=dataset)
+        # Three tasks for two parts: the ranks share the work whatever the part count.
+        run_job("partition", "partition.sbatch", "--ntasks=3", GRAPH=CORA_EDGES,
+                FEATURES=CORA_FEATURES, PARTS=2, SEED=0, OUT=dataset)
     except BaseException:
         tearDownModule()  # unittest skips it when setUpModule fails
         raise
@@ -146,6 +147,8 @@ class PartitionJob(unittest.TestCase):
         self.assertEqual(info["nodes"], CORA_NODES)
         self.assertEqual(info["seed"], 0)
         self.assertIn("partition.sbatch: job", log_of("partition"))
+        self.assertIn("on 3 ranks", log_of("partition"))
+        self.assertEqual(info["partitioner"], "ptscotch")
 
 
 class TrainJobWithSrun(unittest.TestCase):
