@@ -83,11 +83,12 @@ class RowType {
 };
 
 // MPI_Alltoallv of `send` (counts in units of `type`, each `width` values of T), the receive
-// counts exchanged first.
-template <class T>
-std::vector<T> exchange(MPI_Comm comm, int size, std::span<const T> send,
-                        std::span<const std::int64_t> send_counts, std::size_t width,
-                        MPI_Datatype type, std::vector<std::int64_t>& recv_counts) {
+// counts exchanged first; the received values go where receive(values) points, called once with
+// their number.
+template <class T, class Receive>
+void exchange_into(MPI_Comm comm, int size, std::span<const T> send,
+                   std::span<const std::int64_t> send_counts, std::size_t width, MPI_Datatype type,
+                   std::vector<std::int64_t>& recv_counts, Receive&& receive) {
   if (send_counts.size() != static_cast<std::size_t>(size)) {
     throw std::invalid_argument("alltoallv: one count per rank");
   }
@@ -104,10 +105,21 @@ std::vector<T> exchange(MPI_Comm comm, int size, std::span<const T> send,
   int_layout(send_counts, counts_out, displacements_out);
   const std::int64_t received =
       int_layout(std::span<const std::int64_t>(recv_counts), counts_in, displacements_in);
-  std::vector<T> recv(static_cast<std::size_t>(received) * width);
-  mpi_check(MPI_Alltoallv(send.data(), counts_out.data(), displacements_out.data(), type,
-                          recv.data(), counts_in.data(), displacements_in.data(), type, comm),
+  T* const recv = receive(static_cast<std::size_t>(received) * width);
+  mpi_check(MPI_Alltoallv(send.data(), counts_out.data(), displacements_out.data(), type, recv,
+                          counts_in.data(), displacements_in.data(), type, comm),
             "MPI_Alltoallv");
+}
+
+template <class T>
+std::vector<T> exchange(MPI_Comm comm, int size, std::span<const T> send,
+                        std::span<const std::int64_t> send_counts, std::size_t width,
+                        MPI_Datatype type, std::vector<std::int64_t>& recv_counts) {
+  std::vector<T> recv;
+  exchange_into(comm, size, send, send_counts, width, type, recv_counts, [&](std::size_t values) {
+    recv.resize(values);
+    return recv.data();
+  });
   return recv;
 }
 
@@ -230,14 +242,16 @@ std::vector<float> Communicator::alltoallv_rows(std::span<const float> send,
                   recv_rows);
 }
 
-std::vector<std::uint8_t> Communicator::alltoallv_records(
+void Communicator::alltoallv_records(
     std::span<const std::uint8_t> send, std::span<const std::int64_t> send_counts,
-    std::size_t record_size, std::vector<std::int64_t>& recv_counts) const {
+    std::size_t record_size, std::vector<std::int64_t>& recv_counts,
+    const std::function<std::uint8_t*(std::size_t records)>& receive) const {
   if (record_size == 0 || record_size > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw std::invalid_argument("alltoallv_records: a record of 1 to 2^31 bytes");
   }
   const RowType record(static_cast<int>(record_size), MPI_UINT8_T);
-  return exchange(to_mpi(*this), size_, send, send_counts, record_size, record.get(), recv_counts);
+  exchange_into(to_mpi(*this), size_, send, send_counts, record_size, record.get(), recv_counts,
+                [&](std::size_t bytes) { return receive(bytes / record_size); });
 }
 
 std::vector<double> Communicator::alltoallv(std::span<const double> send,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -65,12 +66,15 @@ class Communicator {
   // order, and sets recv_rows[q] to the number rank q sent. Counts are in rows, so one pair of
   // ranks may exchange up to 2^31 rows.
   // Personalised exchange of records of `record_size` bytes each (comm/exchange.hpp gives it a
-  // type): `send` holds send_counts[q] records for each rank q in rank order. Counts are in
-  // records, so one pair of ranks may exchange up to 2^31 records of any size.
-  std::vector<std::uint8_t> alltoallv_records(std::span<const std::uint8_t> send,
-                                              std::span<const std::int64_t> send_counts,
-                                              std::size_t record_size,
-                                              std::vector<std::int64_t>& recv_counts) const;
+  // type): `send` holds send_counts[q] records for each rank q in rank order. Once the counts
+  // are known, `receive(records)` is called with the number arriving and returns where to put
+  // them, grouped by source rank in rank order (so the caller's typed buffer is the only copy);
+  // recv_counts[q] is the number rank q sent. Counts are in records, so one pair of ranks may
+  // exchange up to 2^31 records of any size.
+  void alltoallv_records(std::span<const std::uint8_t> send,
+                         std::span<const std::int64_t> send_counts, std::size_t record_size,
+                         std::vector<std::int64_t>& recv_counts,
+                         const std::function<std::uint8_t*(std::size_t records)>& receive) const;
   std::vector<float> alltoallv_rows(std::span<const float> send,
                                     std::span<const std::int64_t> send_rows, int width,
                                     std::vector<std::int64_t>& recv_rows) const;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -20,12 +19,14 @@ requires std::is_trivially_copyable_v<T> std::vector<T> exchange(
     const Communicator& communicator, std::span<const T> send,
     std::span<const std::int64_t> send_counts, std::vector<std::int64_t>* recv_counts = nullptr) {
   std::vector<std::int64_t> counts;
-  const std::vector<std::uint8_t> bytes = communicator.alltoallv_records(
+  std::vector<T> received;
+  communicator.alltoallv_records(
       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(send.data()),
                                     send.size() * sizeof(T)),
-      send_counts, sizeof(T), counts);
-  std::vector<T> received(bytes.size() / sizeof(T));
-  if (!bytes.empty()) std::memcpy(received.data(), bytes.data(), bytes.size());
+      send_counts, sizeof(T), counts, [&](std::size_t records) {
+        received.resize(records);
+        return reinterpret_cast<std::uint8_t*>(received.data());
+      });
   if (recv_counts != nullptr) *recv_counts = std::move(counts);
   return received;
 }
