@@ -23,7 +23,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STEP = re.compile(r"^(?P<what>.*) in (?P<seconds>[0-9.]+) s \(peak memory of a rank (?P<mib>[0-9]+) MiB\)$")
+# "<step> in S s (peak memory of a rank M MiB)"; the baseline's lines end at "in S s".
+STEP = re.compile(r"^(?P<what>.*?) in (?P<seconds>[0-9.]+) s(?: \(peak memory of a rank "
+                  r"(?P<mib>[0-9]+) MiB\))?")
 STEP_NAMES = [("read ", "read"), ("canonical graph", "canonicalise"), ("read ", "features"),
               ("split", "split"), ("partitioned", "partition"), ("renumbered", "build"),
               ("wrote", "write")]

@@ -10,6 +10,7 @@
 #include "comm/mpi_env.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/memory.hpp"
 #include "core/timer.hpp"
 #include "io/dataset.hpp"
 #include "partition/distributed/distributed_dataset_writer.hpp"
@@ -40,13 +41,18 @@ int run_partition(const PartitionFlags& flags) {
   Stopwatch total;
   const DatasetShare dataset = partition_dataset_distributed(
       world, graph_input_job(flags.input, flags.parts, flags.seed, world.size()));
+  Stopwatch write;
   write_dataset_distributed(world, flags.out, dataset, flags.force);
+  const double write_seconds =
+      static_cast<double>(world.allreduce_max(static_cast<std::int64_t>(write.seconds() * 1e6))) /
+      1e6;
+  const std::int64_t peak = world.allreduce_max(peak_rss_bytes());
   const PartitionStatistics& stats = dataset.meta.stats;
   log::info(
-      "wrote {} ({} parts): edge cut {}, communication volume {} rows, imbalance {:.3f}; "
-      "{:.2f} s in all",
+      "wrote {} ({} parts): edge cut {}, communication volume {} rows, imbalance {:.3f} in "
+      "{:.2f} s (peak memory of a rank {:.0f} MiB); {:.2f} s in all",
       flags.out, dataset.meta.num_parts, stats.edge_cut, stats.comm_volume, stats.imbalance,
-      total.seconds());
+      write_seconds, static_cast<double>(peak) / (1024.0 * 1024.0), total.seconds());
   return kExitOk;
 }
 
