@@ -178,6 +178,9 @@ TEST_F(GraphRangeTest, MatrixMarketCoordinateArrayAndSymmetricGraphs) {
       "%%MatrixMarket matrix coordinate real general\n% c\n4 4 5\n1 2 1\n\n% mid comment\n"
       "2 3 0\n3 4 2.5\n4 1 1\n2 2 1",
       "%%MatrixMarket matrix coordinate pattern symmetric\n3 3 3\n2 1\n3 3\n3 2\n",
+      // A byte-order mark and Windows line ends.
+      "\xEF\xBB\xBF%%MatrixMarket matrix coordinate integer general\r\n% c\r\n3 3 3\r\n1 2 1\r\n"
+      "\r\n3 1 2\r\n2 3 1\r\n",
       "%%MatrixMarket matrix array integer general\n3 3\n1\n0\n2\n0\n0\n1\n1\n1\n0\n",
       "%%MatrixMarket matrix array real symmetric\n% lower triangle, by columns\n4 4\n1\n0\n2\n"
       "0\n\n3\n0\n1\n0\n5\n0\n",
