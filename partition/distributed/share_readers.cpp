@@ -44,7 +44,7 @@ GraphShare read_edge_list_share(const Communicator& communicator, const std::str
   });
   const LineRange& range = start.range;
   const EdgeListPrologue& prologue = start.prologue;
-  const long long first_line = 1 + communicator.exclusive_sum(range.lines);
+  const std::int64_t first_line = 1 + communicator.exclusive_sum(range.lines);
   RawGraph part = agree_on_errors(
       communicator, [&] { return read_edge_list_range(path, range.bytes, first_line, prologue); });
   std::array<std::int64_t, 3> totals = {static_cast<std::int64_t>(part.edges.size()),
@@ -85,10 +85,10 @@ MatrixMarketRange matrix_market_range(const Communicator& communicator, const st
 // Where this rank's lines start in the file: the number of its first line and the index of its
 // first entry; and the file's totals, once the entries are read.
 struct MatrixMarketPlace {
-  long long first_line = 0;
+  std::int64_t first_line = 0;
   std::int64_t first_entry = 0;
-  std::int64_t entries = 0;  // entry lines of the whole file
-  long long last_line = 0;   // the file's last line
+  std::int64_t entries = 0;    // entry lines of the whole file
+  std::int64_t last_line = 0;  // the file's last line
 };
 
 MatrixMarketPlace place_of(const Communicator& communicator, const MatrixMarketRange& range) {
@@ -218,7 +218,7 @@ FeatureBlock read_feature_block(const Communicator& communicator, const std::str
 NodeIdShare read_node_id_share(const Communicator& communicator, const std::string& path) {
   const LineRange range =
       agree_on_errors(communicator, [&] { return whole_file_range(communicator, path); });
-  const long long first_line = 1 + communicator.exclusive_sum(range.lines);
+  const std::int64_t first_line = 1 + communicator.exclusive_sum(range.lines);
   NodeIdRange part = agree_on_errors(
       communicator, [&] { return read_node_id_range(path, range.bytes, first_line); });
   const auto count = static_cast<std::int64_t>(part.ids.size());

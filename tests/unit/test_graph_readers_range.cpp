@@ -27,8 +27,8 @@ class GraphRangeTest : public ScratchDirectoryTest {
 // What a read gives: the graph, or the message of its InputError.
 struct Outcome {
   std::vector<NodePair> edges;
-  long long data_lines = 0;
-  long long weighted_lines = 0;
+  std::int64_t data_lines = 0;
+  std::int64_t weighted_lines = 0;
   std::optional<GlobalId> declared_num_nodes;
   std::string error;
   bool operator==(const Outcome&) const = default;
@@ -62,7 +62,7 @@ Outcome edge_list_by_ranges(const std::string& path, const Split& split,
                             const EdgeListOptions& options = {}) {
   return outcome_of([&](Outcome& out) {
     const EdgeListPrologue prologue = read_edge_list_prologue(path, options);
-    const std::vector<long long> firsts = testing_util::first_lines(path, split);
+    const std::vector<std::int64_t> firsts = testing_util::first_lines(path, split);
     for (std::size_t i = 0; i < split.size(); ++i) {
       const RawGraph part = read_edge_list_range(path, split[i], firsts[i], prologue);
       out.edges.insert(out.edges.end(), part.edges.begin(), part.edges.end());
@@ -142,7 +142,7 @@ Outcome matrix_market_by_ranges(const std::string& path, const Split& split) {
   return outcome_of([&](Outcome& out) {
     const MatrixMarketHeader header = MatrixMarketReader(path).header();
     check_graph_matrix_header(path, header);
-    long long first_line = header.size_line + 1;
+    std::int64_t first_line = header.size_line + 1;
     std::int64_t first_entry = 0;
     std::int64_t non_unit_values = 0;
     for (const ByteRange& range : split) {
