@@ -252,7 +252,7 @@ MatrixMarketHeader read_matrix_market_feature_header(const std::string& path) {
 
 std::vector<FeatureEntry> read_matrix_market_feature_range(const std::string& path,
                                                            const MatrixMarketHeader& header,
-                                                           ByteRange range, long long first_line,
+                                                           ByteRange range, std::int64_t first_line,
                                                            std::int64_t first_entry,
                                                            std::int64_t entry_lines) {
   MatrixMarketReader reader(path, header, range, first_line, first_entry);

@@ -41,7 +41,7 @@ MatrixMarketHeader read_matrix_market_feature_header(const std::string& path);
 // `entry_lines` (the range's count_matrix_market_lines) sizes the result.
 std::vector<FeatureEntry> read_matrix_market_feature_range(const std::string& path,
                                                            const MatrixMarketHeader& header,
-                                                           ByteRange range, long long first_line,
+                                                           ByteRange range, std::int64_t first_line,
                                                            std::int64_t first_entry,
                                                            std::int64_t entry_lines);
 // Rows [first_row, first_row + rows) of a matrix with `cols` columns, from every entry of those

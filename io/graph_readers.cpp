@@ -16,7 +16,7 @@ namespace distgae {
 namespace {
 
 // Data lines read before the edge vector is sized from their average length.
-constexpr long long kLinesBeforeReserve = 4096;
+constexpr std::int64_t kLinesBeforeReserve = 4096;
 
 // Parses one node id of the line `lines` last returned.
 GlobalId parse_node_id(std::string_view token, const LineReader& lines,
@@ -109,10 +109,10 @@ void read_header_comment(std::string_view line, const LineReader& lines, EdgeLis
 // Sizes `edges` for the lines of `range` from the average length of those read so far: growing
 // a vector of hundreds of millions of edges step by step copies it and faults in fresh pages
 // each time.
-void reserve_for_range(const LineReader& lines, ByteRange range, long long first_line,
+void reserve_for_range(const LineReader& lines, ByteRange range, std::int64_t first_line,
                        std::vector<NodePair>& edges) {
   const std::uint64_t bytes_read = lines.bytes_consumed() - range.begin;
-  const long long lines_read = lines.line_number() - first_line + 1;
+  const std::int64_t lines_read = lines.line_number() - first_line + 1;
   if (bytes_read == 0 || lines_read <= 0) return;
   // At least 4: the shortest edge line is "1 2\n"; this bounds the reservation if the sample
   // happened to be mostly blank lines.
@@ -125,7 +125,7 @@ void reserve_for_range(const LineReader& lines, ByteRange range, long long first
 // Reads the data lines `lines` returns, skipping blank and comment lines; calls
 // on_header_comment(line) for comments before the first data line.
 template <class OnHeaderComment>
-void read_edge_lines(LineReader& lines, ByteRange range, long long first_line,
+void read_edge_lines(LineReader& lines, ByteRange range, std::int64_t first_line,
                      const EdgeListPrologue& ids, RawGraph& graph,
                      OnHeaderComment&& on_header_comment) {
   std::string_view line;
@@ -177,7 +177,7 @@ EdgeListPrologue read_edge_list_prologue(const std::string& path, const EdgeList
   return ids;
 }
 
-RawGraph read_edge_list_range(const std::string& path, ByteRange range, long long first_line,
+RawGraph read_edge_list_range(const std::string& path, ByteRange range, std::int64_t first_line,
                               const EdgeListPrologue& prologue) {
   RawGraph graph;
   graph.source_path = path;

@@ -24,9 +24,9 @@ struct RawGraph {
   // lists, whose node set is the ids that occur.
   std::optional<GlobalId> declared_num_nodes;
   // Lines that carried a third (weight) column; the weights are ignored.
-  long long weighted_lines = 0;
+  std::int64_t weighted_lines = 0;
   // Data lines read (comments and blank lines excluded).
-  long long data_lines = 0;
+  std::int64_t data_lines = 0;
 };
 
 struct EdgeListOptions {
@@ -52,7 +52,7 @@ RawGraph read_edge_list(const std::string& path, const EdgeListOptions& options 
 // bound, from a '# nodes: N' header or the caller's id_bound.
 struct EdgeListPrologue {
   std::optional<GlobalId> id_bound;  // ids lie in [0, *id_bound); unset: any int64
-  long long header_line = 0;         // the '# nodes:' line that set it; 0: the caller's id_bound
+  std::int64_t header_line = 0;      // the '# nodes:' line that set it; 0: the caller's id_bound
   std::optional<GlobalId> declared_num_nodes;  // the header's N
 };
 
@@ -66,7 +66,7 @@ EdgeListPrologue read_edge_list_prologue(const std::string& path,
 // order and their data_lines and weighted_lines; declared_num_nodes from the prologue. Comments
 // are skipped. A bad line is the InputError read_edge_list throws for it (same message, same
 // line number); the whole-file checks are check_edge_list_totals's, once every range is read.
-RawGraph read_edge_list_range(const std::string& path, ByteRange range, long long first_line,
+RawGraph read_edge_list_range(const std::string& path, ByteRange range, std::int64_t first_line,
                               const EdgeListPrologue& prologue);
 
 // read_edge_list's checks once every line is read, on the whole file's edge count: an edge list

@@ -50,7 +50,7 @@ MatrixMarketReader::MatrixMarketReader(const std::string& path) : lines_(path) {
 }
 
 MatrixMarketReader::MatrixMarketReader(const std::string& path, const MatrixMarketHeader& header,
-                                       ByteRange range, long long first_line,
+                                       ByteRange range, std::int64_t first_line,
                                        std::int64_t first_entry)
     : lines_(path, range, first_line),
       header_(header),
@@ -86,7 +86,7 @@ void MatrixMarketReader::set_array_position(std::int64_t entry_index) {
 
 MatrixMarketLineCount count_matrix_market_lines(const std::string& path, ByteRange range) {
   // Line numbers do not matter here; 2 keeps the byte-order-mark rule of line 1 out of it.
-  constexpr long long kFirstLine = 2;
+  constexpr std::int64_t kFirstLine = 2;
   LineReader lines(path, range, kFirstLine);
   MatrixMarketLineCount count;
   std::string_view line;
@@ -99,7 +99,7 @@ MatrixMarketLineCount count_matrix_market_lines(const std::string& path, ByteRan
 }
 
 void check_entry_total(const std::string& path, const MatrixMarketHeader& header,
-                       std::int64_t entries, long long last_line) {
+                       std::int64_t entries, std::int64_t last_line) {
   if (entries < header.stored_entries) {
     throw InputError(at_line(path, last_line,
                              fmt::format("file ends after {} of the {} declared entries", entries,

@@ -29,17 +29,17 @@ struct MatrixMarketHeader {
   // the lower triangle rows*(rows+1)/2 (symmetric array). Mirrored entries are not counted.
   // Never more than the rest of a regular file can hold (checked when the size line is read).
   std::int64_t stored_entries = 0;
-  long long size_line = 0;  // 1-based line of the size line, for errors about the sizes
+  std::int64_t size_line = 0;  // 1-based line of the size line, for errors about the sizes
   // File offset of the line after the size line: the entries' region, which ranks reading the
   // file by ranges split between them (io/text_range.hpp).
   std::uint64_t entries_offset = 0;
 };
 
 struct MatrixMarketEntry {
-  std::int64_t row = 0;  // 0-based
-  std::int64_t col = 0;  // 0-based
-  double value = 0.0;    // finite; 1 for a pattern entry
-  long long line = 0;    // 1-based line of the file that holds it (a mirror shares its line)
+  std::int64_t row = 0;   // 0-based
+  std::int64_t col = 0;   // 0-based
+  double value = 0.0;     // finite; 1 for a pattern entry
+  std::int64_t line = 0;  // 1-based line of the file that holds it (a mirror shares its line)
 };
 
 class MatrixMarketReader {
@@ -56,12 +56,14 @@ class MatrixMarketReader {
   // without the file's "fewer entries than declared" check: that is check_entry_total's, on
   // the whole file's count; an entry past the declared count is an error as before.
   MatrixMarketReader(const std::string& path, const MatrixMarketHeader& header, ByteRange range,
-                     long long first_line, std::int64_t first_entry);
+                     std::int64_t first_line, std::int64_t first_entry);
 
   const MatrixMarketHeader& header() const { return header_; }
   const std::string& path() const { return lines_.path(); }
   // Lines holding a stored entry read so far (comments and blank lines excluded).
-  long long data_lines() const { return static_cast<long long>(entries_read_ - first_entry_); }
+  std::int64_t data_lines() const {
+    return static_cast<std::int64_t>(entries_read_ - first_entry_);
+  }
 
   // Entries worth reserving room for: the declared count, which the file's size bounds; for a
   // pipe, whose size is unknown and whose count is only checked at its end, at most 2^20.
@@ -115,7 +117,7 @@ MatrixMarketLineCount count_matrix_market_lines(const std::string& path, ByteRan
 // The whole file's end-of-entries check, for a file read by ranges: InputError at
 // `last_line` (the file's last line) when it holds fewer than the declared entries.
 void check_entry_total(const std::string& path, const MatrixMarketHeader& header,
-                       std::int64_t entries, long long last_line);
+                       std::int64_t entries, std::int64_t last_line);
 
 // True when `bytes` (the start of a file) begins with the MatrixMarket banner "%%MatrixMarket".
 bool has_matrix_market_banner(std::string_view bytes);

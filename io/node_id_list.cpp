@@ -42,7 +42,7 @@ std::vector<GlobalId> read_node_id_list(const std::string& path) {
   return ids;
 }
 
-NodeIdRange read_node_id_range(const std::string& path, ByteRange range, long long first_line) {
+NodeIdRange read_node_id_range(const std::string& path, ByteRange range, std::int64_t first_line) {
   LineReader lines(path, range, first_line);
   NodeIdRange result;
   read_id_lines(lines, [&](GlobalId id) {

@@ -20,7 +20,7 @@ struct NodeIdRange {
   std::vector<GlobalId> ids;
   std::vector<std::int64_t> line_numbers;  // [ids.size()]
 };
-NodeIdRange read_node_id_range(const std::string& path, ByteRange range, long long first_line);
+NodeIdRange read_node_id_range(const std::string& path, ByteRange range, std::int64_t first_line);
 
 // read_node_id_list's check once every line is read, on the whole list's count: none is an error.
 void check_node_ids_found(const std::string& path, std::int64_t ids);

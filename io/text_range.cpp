@@ -90,7 +90,8 @@ ByteRange line_aligned_range(const std::string& path, ByteRange region, int part
            static_cast<std::uint64_t>(static_cast<Wide>(region.size()) * static_cast<Wide>(p) /
                                       static_cast<Wide>(parts));
   };
-  const std::uint64_t begin = part == 0 ? region.begin : line_start_at_or_after(path, region, cut(part));
+  const std::uint64_t begin =
+      part == 0 ? region.begin : line_start_at_or_after(path, region, cut(part));
   const std::uint64_t end =
       part + 1 == parts ? region.end : line_start_at_or_after(path, region, cut(part + 1));
   return ByteRange{begin, std::max(begin, end)};

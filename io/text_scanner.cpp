@@ -43,7 +43,7 @@ LineReader::LineReader(std::string path, std::size_t chunk_bytes)
   }
 }
 
-LineReader::LineReader(std::string path, ByteRange range, long long first_line,
+LineReader::LineReader(std::string path, ByteRange range, std::int64_t first_line,
                        std::size_t chunk_bytes)
     : LineReader(std::move(path), chunk_bytes) {
   if (range.begin > 0 && ::fseeko(file_.get(), static_cast<off_t>(range.begin), SEEK_SET) != 0) {

@@ -25,7 +25,7 @@ class LineReader {
   explicit LineReader(std::string path, std::size_t chunk_bytes = std::size_t{1} << 20);
   // Reads only the lines of `range` (io/text_range.hpp: its begin a line start), numbering the
   // first `first_line`: one rank's share of a file, with the line numbers the whole file has.
-  LineReader(std::string path, ByteRange range, long long first_line,
+  LineReader(std::string path, ByteRange range, std::int64_t first_line,
              std::size_t chunk_bytes = std::size_t{1} << 20);
 
   // Sets `line` to the next line without its '\n' (and a '\r' before it, and a UTF-8 byte-order
@@ -34,7 +34,7 @@ class LineReader {
   bool next(std::string_view& line);
 
   // 1-based number of the line last returned by next().
-  long long line_number() const { return line_number_; }
+  std::int64_t line_number() const { return line_number_; }
   // The file offset after the lines returned so far (the bytes consumed, for a whole file).
   std::uint64_t bytes_consumed() const { return buffer_offset_ + begin_; }
   // Bytes after the lines returned so far, from the size the file had when opened; unset for a
@@ -59,7 +59,7 @@ class LineReader {
   bool at_eof_ = false;
   std::uint64_t unread_limit_ =
       std::numeric_limits<std::uint64_t>::max();  // bytes of the range not yet read into the buffer
-  long long line_number_ = 0;
+  std::int64_t line_number_ = 0;
   std::optional<std::uint64_t> file_size_;  // unset unless a regular file
 };
 

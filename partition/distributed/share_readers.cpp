@@ -2,6 +2,7 @@
 
 #include <array>
 #include <span>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -29,21 +30,21 @@ LineRange whole_file_range(const Communicator& communicator, const std::string& 
   return range;
 }
 
-GraphShare to_share(RawGraph&& part) {
-  GraphShare share;
-  share.source_path = std::move(part.source_path);
-  share.edges = std::move(part.edges);
-  share.declared_num_nodes = part.declared_num_nodes;
-  return share;
-}
+// What every rank knows before parsing its lines of an edge list.
+struct EdgeListStart {
+  EdgeListPrologue prologue;  // the '# nodes:' header, read by every rank
+  LineRange range;
+};
 
 GraphShare read_edge_list_share(const Communicator& communicator, const std::string& path,
                                 const EdgeListOptions& options) {
-  const EdgeListPrologue prologue =
-      agree_on_errors(communicator, [&] { return read_edge_list_prologue(path, options); });
-  const LineRange range =
-      agree_on_errors(communicator, [&] { return whole_file_range(communicator, path); });
-  const long long first_line = 1 + communicator.exclusive_sum(range.lines);
+  const EdgeListStart start = agree_on_errors(communicator, [&] {
+    return EdgeListStart{read_edge_list_prologue(path, options),
+                         whole_file_range(communicator, path)};
+  });
+  const LineRange& range = start.range;
+  const EdgeListPrologue& prologue = start.prologue;
+  const std::int64_t first_line = 1 + communicator.exclusive_sum(range.lines);
   RawGraph part = agree_on_errors(
       communicator, [&] { return read_edge_list_range(path, range.bytes, first_line, prologue); });
   std::array<std::int64_t, 3> totals = {static_cast<std::int64_t>(part.edges.size()),
@@ -52,7 +53,10 @@ GraphShare read_edge_list_share(const Communicator& communicator, const std::str
   agree_on_errors(communicator,
                   [&] { check_edge_list_totals(path, prologue, options, totals[0]); });
   if (communicator.rank() == 0) warn_edge_weights_ignored(path, totals[2], totals[1]);
-  GraphShare share = to_share(std::move(part));
+  GraphShare share;
+  share.source_path = path;
+  share.edges = std::move(part.edges);
+  share.declared_num_nodes = prologue.declared_num_nodes;
   share.data_lines = totals[1];
   share.weighted_lines = totals[2];
   return share;
@@ -65,7 +69,7 @@ struct MatrixMarketRange {
   MatrixMarketLineCount count;
 };
 
-// `header` parsed and checked by `check_header`; then this rank's range and census.
+// The header read_header() parses and checks; then this rank's range and its census.
 template <class ReadHeader>
 MatrixMarketRange matrix_market_range(const Communicator& communicator, const std::string& path,
                                       ReadHeader&& read_header) {
@@ -81,10 +85,10 @@ MatrixMarketRange matrix_market_range(const Communicator& communicator, const st
 // Where this rank's lines start in the file: the number of its first line and the index of its
 // first entry; and the file's totals, once the entries are read.
 struct MatrixMarketPlace {
-  long long first_line = 0;
+  std::int64_t first_line = 0;
   std::int64_t first_entry = 0;
-  std::int64_t entries = 0;  // entry lines of the whole file
-  long long last_line = 0;   // the file's last line
+  std::int64_t entries = 0;    // entry lines of the whole file
+  std::int64_t last_line = 0;  // the file's last line
 };
 
 MatrixMarketPlace place_of(const Communicator& communicator, const MatrixMarketRange& range) {
@@ -196,6 +200,9 @@ GraphShare read_graph_share(const Communicator& communicator, const std::string&
 
 FeatureBlock read_feature_block(const Communicator& communicator, const std::string& path,
                                 const std::string& dataset, const NodeBlocks& blocks) {
+  if (blocks.num_ranks != communicator.size()) {
+    throw std::invalid_argument("read_feature_block: blocks for another number of ranks");
+  }
   if (path.empty()) {
     FeatureBlock featureless;
     featureless.row_start.assign(static_cast<std::size_t>(blocks.size(communicator.rank())) + 1, 0);
@@ -211,7 +218,7 @@ FeatureBlock read_feature_block(const Communicator& communicator, const std::str
 NodeIdShare read_node_id_share(const Communicator& communicator, const std::string& path) {
   const LineRange range =
       agree_on_errors(communicator, [&] { return whole_file_range(communicator, path); });
-  const long long first_line = 1 + communicator.exclusive_sum(range.lines);
+  const std::int64_t first_line = 1 + communicator.exclusive_sum(range.lines);
   NodeIdRange part = agree_on_errors(
       communicator, [&] { return read_node_id_range(path, range.bytes, first_line); });
   const auto count = static_cast<std::int64_t>(part.ids.size());

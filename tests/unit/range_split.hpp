@@ -67,9 +67,9 @@ inline std::vector<Split> splits_to_try(const std::string& path, ByteRange regio
 }
 
 // The number of each range's first line, when the region's first line is `first_line`.
-inline std::vector<long long> first_lines(const std::string& path, const Split& split,
-                                          long long first_line = 1) {
-  std::vector<long long> firsts;
+inline std::vector<std::int64_t> first_lines(const std::string& path, const Split& split,
+                                             std::int64_t first_line = 1) {
+  std::vector<std::int64_t> firsts;
   for (const ByteRange& range : split) {
     firsts.push_back(first_line);
     first_line += count_lines(path, range);

@@ -68,7 +68,7 @@ void append_rows(const FeatureMatrix& block, FeatureMatrix& matrix) {
 // built and the blocks concatenated: read_feature_block's steps in one process.
 FeatureMatrix matrix_market_by_ranges(const std::string& path, const Split& split, int parts) {
   const MatrixMarketHeader header = read_matrix_market_feature_header(path);
-  long long first_line = header.size_line + 1;
+  std::int64_t first_line = header.size_line + 1;
   std::int64_t first_entry = 0;
   std::vector<FeatureEntry> entries;
   for (const ByteRange& range : split) {

@@ -27,8 +27,8 @@ class GraphRangeTest : public ScratchDirectoryTest {
 // What a read gives: the graph, or the message of its InputError.
 struct Outcome {
   std::vector<NodePair> edges;
-  long long data_lines = 0;
-  long long weighted_lines = 0;
+  std::int64_t data_lines = 0;
+  std::int64_t weighted_lines = 0;
   std::optional<GlobalId> declared_num_nodes;
   std::string error;
   bool operator==(const Outcome&) const = default;
@@ -62,7 +62,7 @@ Outcome edge_list_by_ranges(const std::string& path, const Split& split,
                             const EdgeListOptions& options = {}) {
   return outcome_of([&](Outcome& out) {
     const EdgeListPrologue prologue = read_edge_list_prologue(path, options);
-    const std::vector<long long> firsts = testing_util::first_lines(path, split);
+    const std::vector<std::int64_t> firsts = testing_util::first_lines(path, split);
     for (std::size_t i = 0; i < split.size(); ++i) {
       const RawGraph part = read_edge_list_range(path, split[i], firsts[i], prologue);
       out.edges.insert(out.edges.end(), part.edges.begin(), part.edges.end());
@@ -142,7 +142,7 @@ Outcome matrix_market_by_ranges(const std::string& path, const Split& split) {
   return outcome_of([&](Outcome& out) {
     const MatrixMarketHeader header = MatrixMarketReader(path).header();
     check_graph_matrix_header(path, header);
-    long long first_line = header.size_line + 1;
+    std::int64_t first_line = header.size_line + 1;
     std::int64_t first_entry = 0;
     std::int64_t non_unit_values = 0;
     for (const ByteRange& range : split) {
@@ -178,6 +178,9 @@ TEST_F(GraphRangeTest, MatrixMarketCoordinateArrayAndSymmetricGraphs) {
       "%%MatrixMarket matrix coordinate real general\n% c\n4 4 5\n1 2 1\n\n% mid comment\n"
       "2 3 0\n3 4 2.5\n4 1 1\n2 2 1",
       "%%MatrixMarket matrix coordinate pattern symmetric\n3 3 3\n2 1\n3 3\n3 2\n",
+      // A byte-order mark and Windows line ends.
+      "\xEF\xBB\xBF%%MatrixMarket matrix coordinate integer general\r\n% c\r\n3 3 3\r\n1 2 1\r\n"
+      "\r\n3 1 2\r\n2 3 1\r\n",
       "%%MatrixMarket matrix array integer general\n3 3\n1\n0\n2\n0\n0\n1\n1\n1\n0\n",
       "%%MatrixMarket matrix array real symmetric\n% lower triangle, by columns\n4 4\n1\n0\n2\n"
       "0\n\n3\n0\n1\n0\n5\n0\n",

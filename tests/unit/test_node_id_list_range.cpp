@@ -42,7 +42,7 @@ Outcome by_ranges(const std::string& path, const Split& split,
                   const std::vector<std::string>& lines) {
   Outcome outcome;
   try {
-    const std::vector<long long> firsts = testing_util::first_lines(path, split);
+    const std::vector<std::int64_t> firsts = testing_util::first_lines(path, split);
     for (std::size_t i = 0; i < split.size(); ++i) {
       const NodeIdRange part = read_node_id_range(path, split[i], firsts[i]);
       EXPECT_EQ(part.ids.size(), part.line_numbers.size());

@@ -26,7 +26,7 @@ class TextRangeTest : public ScratchDirectoryTest {
 };
 
 struct NumberedLine {
-  long long number = 0;
+  std::int64_t number = 0;
   std::string text;
   bool operator==(const NumberedLine&) const = default;
 };
@@ -58,7 +58,7 @@ void expect_split_reads_whole_file(const std::string& path, const std::string& c
   LineReader whole(path);
   const std::vector<NumberedLine> expected = lines_of(whole);
   std::vector<NumberedLine> joined;
-  const std::vector<long long> firsts = testing_util::first_lines(path, split);
+  const std::vector<std::int64_t> firsts = testing_util::first_lines(path, split);
   for (std::size_t i = 0; i < split.size(); ++i) {
     LineReader part(path, split[i], firsts[i], /*chunk_bytes=*/7);  // small: many refills
     for (NumberedLine& line : lines_of(part)) joined.push_back(std::move(line));
