@@ -224,6 +224,8 @@ Index strategy_flags(DistributedStrategy strategy) {
       return SCOTCH_STRATBALANCE;
     case DistributedStrategy::kSpeed:
       return SCOTCH_STRATSPEED;
+    case DistributedStrategy::kScalability:
+      return SCOTCH_STRATSCALABILITY;
     default:
       return SCOTCH_STRATDEFAULT;
   }
