@@ -52,9 +52,10 @@ struct DistributedPartitionSettings {
 
 // Collective over `communicator`. Returns [local vertices] the part of each of this rank's
 // vertices, in 0..K-1; some parts may come out empty (the caller fills them). The same graph,
-// settings and rank count give the same parts on every call. Throws std::invalid_argument on a
-// malformed view, std::overflow_error when an id or count does not fit the library's index type,
-// std::runtime_error when the library fails or its index width is not the header's.
+// settings and rank count give the same parts on every call. A malformed view or settings, an id
+// or count that does not fit the library's index type, or a library whose index width is not the
+// header's makes every rank throw the same AgreedError (comm/agreement.hpp) naming the first
+// failing rank; std::runtime_error when the library itself fails.
 std::vector<std::int32_t> partition_distributed_graph(const Communicator& communicator,
                                                       const DistributedGraphView& graph,
                                                       const DistributedPartitionSettings& settings);
