@@ -2,7 +2,7 @@
 # Its parmetis.h includes METIS's metis.h, whose IDXTYPEWIDTH/idx_t set the index width; Scotch's
 # compatibility parmetis.h (which defines no idx_t) is refused. Defines ParMETIS_FOUND and the
 # imported target ParMETIS::ParMETIS (libparmetis + libmetis).
-find_path(ParMETIS_INCLUDE_DIR NAMES parmetis.h)
+find_path(ParMETIS_INCLUDE_DIR NAMES parmetis.h PATH_SUFFIXES parmetis)
 find_library(ParMETIS_LIBRARY NAMES parmetis)
 find_path(ParMETIS_METIS_INCLUDE_DIR NAMES metis.h PATH_SUFFIXES metis)
 find_library(ParMETIS_METIS_LIBRARY NAMES metis)
@@ -13,6 +13,15 @@ if(ParMETIS_INCLUDE_DIR AND EXISTS "${ParMETIS_INCLUDE_DIR}/parmetis.h")
     message(FATAL_ERROR "${ParMETIS_INCLUDE_DIR}/parmetis.h is Scotch's compatibility header, not "
                         "ParMETIS's; use -DDISTGAE_PARMETIS=scotch or point "
                         "ParMETIS_INCLUDE_DIR at a real ParMETIS")
+  endif()
+endif()
+
+# Debian's libscotchparmetis-dev installs libparmetis.so as a link to Scotch's (32-bit) layer.
+if(ParMETIS_LIBRARY)
+  get_filename_component(_parmetis_real "${ParMETIS_LIBRARY}" REALPATH)
+  if(_parmetis_real MATCHES "scotch")
+    message(FATAL_ERROR "${ParMETIS_LIBRARY} is Scotch's ParMETIS layer (${_parmetis_real}), not "
+                        "ParMETIS; use -DDISTGAE_PARMETIS=scotch or set ParMETIS_LIBRARY")
   endif()
 endif()
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -150,6 +151,11 @@ std::vector<Index> parmetis_part_kway(MPI_Comm members, LibraryGraph& graph,
 #ifdef DISTGAE_PARMETIS_IS_SCOTCH
   // Scotch's layer ignores options and draws from its global generator: seed and reset it, so
   // that repeated calls in one process give the same parts.
+  // Its global context runs threads that make concurrent collectives (see scotch_dgraph_part);
+  // without MPI_THREAD_MULTIPLE, keep it to one thread where Scotch reads the setting.
+  int thread_level = MPI_THREAD_SINGLE;
+  mpi_check(MPI_Query_thread(&thread_level), "MPI_Query_thread");
+  if (thread_level < MPI_THREAD_MULTIPLE) setenv("SCOTCH_PTHREAD_NUMBER", "1", 1);
   SCOTCH_randomSeed(folded_seed(settings.seed));
   SCOTCH_randomReset();
 #endif
@@ -224,6 +230,8 @@ Index strategy_flags(DistributedStrategy strategy) {
       return SCOTCH_STRATBALANCE;
     case DistributedStrategy::kSpeed:
       return SCOTCH_STRATSPEED;
+    case DistributedStrategy::kScalability:
+      return SCOTCH_STRATSCALABILITY;
     default:
       return SCOTCH_STRATDEFAULT;
   }
@@ -243,6 +251,10 @@ std::vector<Index> scotch_dgraph_part(MPI_Comm members, LibraryGraph& graph,
   // A private generator, seeded and reset here, and Scotch's deterministic mode (its threads
   // may otherwise race): the same graph, seed and rank count give the same parts on every call.
   ScotchContext context;
+  // One thread: Debian's Scotch is threaded, and its threads fold subgraphs with concurrent
+  // collectives (kdgraphMapRbPartFold3), which needs MPI_THREAD_MULTIPLE; we run FUNNELED
+  // (comm/mpi_env.hpp) and saw them hang 1 in ~10 runs at np 3 without this.
+  scotch_check(SCOTCH_contextThreadSpawn(context.get(), 1, nullptr), "SCOTCH_contextThreadSpawn");
   scotch_check(SCOTCH_contextRandomClone(context.get()), "SCOTCH_contextRandomClone");
   SCOTCH_contextRandomSeed(context.get(), folded_seed(settings.seed));
   SCOTCH_contextRandomReset(context.get());

@@ -23,14 +23,24 @@ struct DistributedGraphView {
   std::span<const std::int64_t> columns;  // global vertex ids
 };
 
-// How the library is asked. With PT-Scotch, the first four build a mapping strategy for the
-// tolerance (SCOTCH_stratDgraphMapBuild with SCOTCH_STRATDEFAULT, QUALITY, BALANCE or SPEED) and
-// call SCOTCH_dgraphPart in a private, deterministic context seeded by `seed`.
-// kParmetisInterface calls ParMETIS_V3_PartKway; Scotch's layer behind it ignores ubvec and
-// options (PT-Scotch user's guide 7.0, 7.18.3), so the tolerance is Scotch's default (5 %) and the
-// seed goes to Scotch's global generator instead. With a real ParMETIS every value means
-// ParMETIS_V3_PartKway with ubvec = imbalance and options' seed.
-enum class DistributedStrategy { kDefault, kQuality, kBalance, kSpeed, kParmetisInterface };
+// How the library is asked. With PT-Scotch, the first five build a mapping strategy for the
+// tolerance (SCOTCH_stratDgraphMapBuild with SCOTCH_STRATDEFAULT, QUALITY, BALANCE, SPEED or
+// SCALABILITY) and call SCOTCH_dgraphPart in a private context, seeded by `seed` and in Scotch's
+// deterministic mode (the same parts for any thread count; P changes them).
+// kParmetisInterface calls ParMETIS_V3_PartKway. Scotch's layer behind it ignores ubvec and
+// options (PT-Scotch user's guide 7.0, 7.18.3), so the tolerance is Scotch's default (5 %); the
+// seed goes to Scotch's global generator instead, but Debian's threaded Scotch still varies
+// between calls unless SCOTCH_PTHREAD_NUMBER=1 (measured), so this is for comparison only. With
+// a real ParMETIS every value means ParMETIS_V3_PartKway with ubvec = imbalance and the seed in
+// options[2].
+enum class DistributedStrategy {
+  kDefault,
+  kQuality,
+  kBalance,
+  kSpeed,
+  kScalability,
+  kParmetisInterface
+};
 
 struct DistributedPartitionSettings {
   std::int64_t num_parts = 1;  // K >= 1, any K independently of the rank count
@@ -42,9 +52,10 @@ struct DistributedPartitionSettings {
 
 // Collective over `communicator`. Returns [local vertices] the part of each of this rank's
 // vertices, in 0..K-1; some parts may come out empty (the caller fills them). The same graph,
-// settings and rank count give the same parts on every call. Throws std::invalid_argument on a
-// malformed view, std::overflow_error when an id or count does not fit the library's index type,
-// std::runtime_error when the library fails or its index width is not the header's.
+// settings and rank count give the same parts on every call. A malformed view or settings, an id
+// or count that does not fit the library's index type, or a library whose index width is not the
+// header's makes every rank throw the same AgreedError (comm/agreement.hpp) naming the first
+// failing rank; std::runtime_error when the library itself fails.
 std::vector<std::int32_t> partition_distributed_graph(const Communicator& communicator,
                                                       const DistributedGraphView& graph,
                                                       const DistributedPartitionSettings& settings);
