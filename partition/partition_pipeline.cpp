@@ -49,12 +49,35 @@ std::string graph_fingerprint(const CanonicalGraph& graph, const EdgeSplit& spli
   return fingerprint.finish();
 }
 
+}  // namespace
+
 const char* partitioner_name(const PartitionOptions& options) {
   if (options.num_parts == 1) return "single";
-  return options.method == PartitionMethod::kMetis ? "metis" : "random";
+  switch (options.method) {
+    case PartitionMethod::kMetis:
+      return "metis";
+    case PartitionMethod::kPtScotch:
+      return "ptscotch";
+    case PartitionMethod::kRandom:
+      return "random";
+  }
+  return "";
 }
 
-}  // namespace
+void describe_job(const PartitionJob& job, DatasetMeta& meta) {
+  meta.num_parts = job.partition.num_parts;
+  meta.seed = job.split.seed;
+  meta.val_frac = job.split.no_split ? 0.0 : job.split.val_frac;
+  meta.test_frac = job.split.no_split ? 0.0 : job.split.test_frac;
+  meta.split = !job.split.no_split;
+  meta.partitioner = partitioner_name(job.partition);
+  meta.objective = job.partition.method == PartitionMethod::kMetis && job.partition.num_parts > 1
+                       ? (job.partition.objective == PartitionObjective::kVolume ? "vol" : "cut")
+                       : "";
+  meta.imbalance_tolerance = job.partition.imbalance;
+  meta.source_graph = job.graph_path;
+  meta.source_features = job.features_path;
+}
 
 PartitionedDataset partition_dataset(const PartitionJob& job) {
   if (job.partition.num_parts < 1) throw InputError("--parts must be at least 1");
@@ -105,19 +128,8 @@ PartitionedDataset partition_dataset(const PartitionJob& job) {
   meta.num_train_edges = static_cast<std::int64_t>(split.train.size());
   meta.num_val_edges = static_cast<std::int64_t>(split.val_pos.size());
   meta.num_test_edges = static_cast<std::int64_t>(split.test_pos.size());
-  meta.num_parts = job.partition.num_parts;
-  meta.seed = job.split.seed;
-  meta.val_frac = job.split.no_split ? 0.0 : job.split.val_frac;
-  meta.test_frac = job.split.no_split ? 0.0 : job.split.test_frac;
-  meta.split = !job.split.no_split;
-  meta.partitioner = partitioner_name(job.partition);
-  meta.objective = job.partition.method == PartitionMethod::kMetis && job.partition.num_parts > 1
-                       ? (job.partition.objective == PartitionObjective::kVolume ? "vol" : "cut")
-                       : "";
-  meta.imbalance_tolerance = job.partition.imbalance;
+  describe_job(job, meta);
   meta.feature_dim = features.n_cols;
-  meta.source_graph = job.graph_path;
-  meta.source_features = job.features_path;
   meta.graph_fingerprint = graph_fingerprint(graph, split, features);
   for (PartData& part : result.parts) part.graph_fingerprint = meta.graph_fingerprint;
   meta.input_lines = data_lines;

@@ -28,7 +28,15 @@ struct PartitionedDataset {
   std::vector<PartData> parts;
 };
 
-// Runs every step, logging counts and per-step seconds on rank 0. Throws InputError on bad input.
+// The name meta.h5 records for the partitioner: "single" for one part, else the method's.
+const char* partitioner_name(const PartitionOptions& options);
+// The meta.h5 fields the job itself decides (parts, seed, fractions, partitioner, objective,
+// tolerance, source paths), shared by the single-process and distributed pipelines.
+void describe_job(const PartitionJob& job, DatasetMeta& meta);
+
+// The single-process pipeline (one process holding everything; tests and benchmarks build
+// datasets in memory with it): runs every step, logging counts and per-step seconds on rank 0.
+// Throws InputError on bad input.
 PartitionedDataset partition_dataset(const PartitionJob& job);
 
 }  // namespace distgae

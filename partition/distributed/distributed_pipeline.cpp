@@ -52,19 +52,6 @@ DistributedNodeSet node_set(const Communicator& world, const PartitionJob& job) 
   return spec;
 }
 
-const char* partitioner_name(const PartitionOptions& options) {
-  if (options.num_parts == 1) return "single";
-  switch (options.method) {
-    case PartitionMethod::kMetis:
-      return "metis";
-    case PartitionMethod::kPtScotch:
-      return "ptscotch";
-    case PartitionMethod::kRandom:
-      return "random";
-  }
-  return "";
-}
-
 // The fingerprint of partition/dataset_fingerprint.hpp, from every rank's share.
 std::string fingerprint(const Communicator& world, const BlockGraph& graph, const SplitShare& split,
                         const FeatureBlock& features) {
@@ -100,19 +87,8 @@ void fill_meta(const PartitionJob& job, const BlockGraph& graph, const SplitShar
   meta.num_train_edges = world.allreduce_sum(static_cast<std::int64_t>(split.train.size()));
   meta.num_val_edges = world.allreduce_sum(static_cast<std::int64_t>(split.val_pos.size()));
   meta.num_test_edges = world.allreduce_sum(static_cast<std::int64_t>(split.test_pos.size()));
-  meta.num_parts = job.partition.num_parts;
-  meta.seed = job.split.seed;
-  meta.val_frac = job.split.no_split ? 0.0 : job.split.val_frac;
-  meta.test_frac = job.split.no_split ? 0.0 : job.split.test_frac;
-  meta.split = !job.split.no_split;
-  meta.partitioner = partitioner_name(job.partition);
-  meta.objective = job.partition.method == PartitionMethod::kMetis && job.partition.num_parts > 1
-                       ? (job.partition.objective == PartitionObjective::kVolume ? "vol" : "cut")
-                       : "";
-  meta.imbalance_tolerance = job.partition.imbalance;
+  describe_job(job, meta);
   meta.feature_dim = feature_dim;
-  meta.source_graph = job.graph_path;
-  meta.source_features = job.features_path;
   meta.input_lines = input_lines;
   meta.self_loops_dropped = graph.self_loops_dropped;
   meta.duplicates_merged = graph.duplicates_merged;
