@@ -3,15 +3,32 @@
 #pragma once
 
 #include <algorithm>
+#include <exception>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "comm/communicator.hpp"
+#include "core/error.hpp"
 #include "core/rng.hpp"
 #include "io/graph_readers.hpp"
 #include "partition/canonical_graph.hpp"
 #include "partition/distributed/block_graph.hpp"
 
 namespace distgae::testing {
+
+// The message `step` throws on this rank as an AgreedError with exit code 2 (every rank throws
+// the same), or a note saying what it did instead.
+inline std::string agreed_message(const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const AgreedError& e) {
+    return e.exit_code() == kExitBadInput ? e.what() : "exit code " + std::to_string(e.exit_code());
+  } catch (const std::exception& e) {
+    return std::string("not agreed: ") + e.what();
+  }
+  return "no error";
+}
 
 // How the raw edges are dealt to the ranks: in file order by contiguous chunks, one by one in
 // turn, by a hash of their line with each rank's share in a scrambled order, or all to the last

@@ -12,6 +12,7 @@
 namespace distgae {
 namespace {
 
+using testing::agreed_message;
 using testing::awkward_graph;
 using testing::awkward_ids;
 using testing::gather_ids;
@@ -108,19 +109,6 @@ TEST(DistributedCanonical, NodeIdListGivesCanonicalPositions) {
   expect_same_as_canonicalize(
       raw, Spread::kShuffled,
       DistributedNodeSet{static_cast<GlobalId>(ids.size()), list_share(ids, world)}, &ids);
-}
-
-// The message canonicalize_distributed throws on this rank (as an AgreedError with exit code 2),
-// or a note saying what it did instead.
-std::string agreed_message(const std::function<void()>& step) {
-  try {
-    step();
-  } catch (const AgreedError& e) {
-    return e.exit_code() == kExitBadInput ? e.what() : "exit code " + std::to_string(e.exit_code());
-  } catch (const std::exception& e) {
-    return std::string("not agreed: ") + e.what();
-  }
-  return "no error";
 }
 
 std::string input_error_message(const RawGraph& raw, const NodeSetSpec& spec) {

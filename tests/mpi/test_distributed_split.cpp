@@ -14,6 +14,7 @@
 namespace distgae {
 namespace {
 
+using testing::agreed_message;
 using testing::awkward_graph;
 using testing::block_of;
 using testing::gather_pairs;
@@ -143,17 +144,6 @@ TEST(DistributedSplit, TinyGraphWithEmptyBlocksMatches) {
     expect_same_split(split_distributed(world, block, options, batch), expected, block,
                       "tiny, batch " + std::to_string(batch));
   }
-}
-
-std::string agreed_message(const std::function<void()>& step) {
-  try {
-    step();
-  } catch (const AgreedError& e) {
-    return e.exit_code() == kExitBadInput ? e.what() : "exit code " + std::to_string(e.exit_code());
-  } catch (const std::exception& e) {
-    return std::string("not agreed: ") + e.what();
-  }
-  return "no error";
 }
 
 TEST(DistributedSplit, ErrorsMatchSplitEdges) {
