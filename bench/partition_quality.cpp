@@ -126,34 +126,38 @@ Quality quality(const Communicator& world, const NodeBlocks& blocks, const Block
 // kPtScotch (partition_distributed_graph, then the empty-part rule) with that strategy.
 std::vector<std::int32_t> partition(const Communicator& world, const NodeBlocks& blocks,
                                     const BlockAdjacency& block, const std::string& method,
+                                    const std::string& scotch_strategy,
                                     const PartitionOptions& options) {
-  if (method == "metis" || method == "random") {
+  if (method == "metis" || method == "random" || method == "ptscotch") {
     PartitionOptions single = options;
-    single.method = method == "metis" ? PartitionMethod::kMetis : PartitionMethod::kRandom;
+    single.method = method == "metis"    ? PartitionMethod::kMetis
+                    : method == "random" ? PartitionMethod::kRandom
+                                         : PartitionMethod::kPtScotch;
     return assign_parts_distributed(world, blocks, block, single);
   }
   DistributedPartitionSettings settings;
   settings.num_parts = options.num_parts;
   settings.imbalance = options.imbalance;
   settings.seed = options.seed;
+  if (method == "strategy") settings.scotch_strategy = scotch_strategy;
   settings.strategy = method == "default"       ? DistributedStrategy::kDefault
                       : method == "balance"     ? DistributedStrategy::kBalance
                       : method == "speed"       ? DistributedStrategy::kSpeed
                       : method == "scalability" ? DistributedStrategy::kScalability
                       : method == "parmetis"    ? DistributedStrategy::kParmetisInterface
-                      : method == "quality" || method == "ptscotch"
+                      : method == "quality" || method == "strategy"
                           ? DistributedStrategy::kQuality
                           : throw std::invalid_argument("unknown --method " + method);
   std::vector<std::int64_t> distribution;
   for (int r = 0; r <= world.size(); ++r) distribution.push_back(blocks.begin(r));
   std::vector<std::int32_t> share = partition_distributed_graph(
-      world, {distribution, block.row_start, block.col_index}, settings);
+      world, {distribution, block.row_start, block.col_index, {}, {}}, settings);
   fill_empty_parts_distributed(world, blocks, block, options.num_parts, share);
   return share;
 }
 
-void run(const std::string& path, const std::string& method, const std::vector<int>& parts,
-         double imbalance, std::uint64_t seed) {
+void run(const std::string& path, const std::string& method, const std::string& scotch_strategy,
+         const std::vector<int>& parts, double imbalance, std::uint64_t seed) {
   const Communicator world = Communicator::world();
   NodeBlocks blocks;
   const BlockAdjacency block = load_block(path, world, blocks);
@@ -169,7 +173,8 @@ void run(const std::string& path, const std::string& method, const std::vector<i
     options.seed = seed;
     world.barrier();
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<std::int32_t> share = partition(world, blocks, block, method, options);
+    const std::vector<std::int32_t> share =
+        partition(world, blocks, block, method, scotch_strategy, options);
     world.barrier();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -193,7 +198,7 @@ void run(const std::string& path, const std::string& method, const std::vector<i
 int main(int argc, char** argv) {
   CLI::App app{"Quality, time and memory of the distributed partition stage"};
   app.require_subcommand(1);
-  std::string graph_path, adjacency_path, method = "quality";
+  std::string graph_path, adjacency_path, method = "quality", scotch_strategy;
   std::vector<int> parts{4};
   double imbalance = 1.03;
   std::uint64_t seed = 0;
@@ -204,7 +209,10 @@ int main(int argc, char** argv) {
   run->add_option("--adjacency", adjacency_path, "File from `prepare`")->required();
   run->add_option(
       "--method", method,
-      "metis, random, or ptscotch (= quality), default, balance, speed, scalability, parmetis");
+      "metis, random, ptscotch (the pipeline's: PT-Scotch on label-propagation clusters), or "
+      "PT-Scotch on the graph itself: quality, default, balance, speed, scalability, parmetis, "
+      "strategy (--strategy)");
+  run->add_option("--strategy", scotch_strategy, "PT-Scotch mapping strategy string");
   run->add_option("--parts", parts, "Part counts K (repeatable)");
   run->add_option("--imbalance", imbalance, "Max part size / mean part size");
   run->add_option("--seed", seed, "Seed");
@@ -215,7 +223,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     distgae::MpiEnv mpi(argc, argv);
-    distgae::run(adjacency_path, method, parts, imbalance, seed);
+    distgae::run(adjacency_path, method, scotch_strategy, parts, imbalance, seed);
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "partition_quality: %s\n", error.what());

@@ -24,6 +24,10 @@ struct PartitionOptions {
   PartitionObjective objective = PartitionObjective::kVolume;
   double imbalance = 1.03;  // max part size / mean part size allowed (METIS ufactor)
   std::uint64_t seed = 0;
+  // kPtScotch: give the library the graph of size-constrained label-propagation clusters and
+  // refine its parts on the whole graph (partition/distributed/distributed_partitioner.hpp),
+  // rather than the training graph itself.
+  bool cluster_first = true;
 };
 
 // Returns [N] part of each canonical node, in 0..num_parts-1; every part gets at least one node.

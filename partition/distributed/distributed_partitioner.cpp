@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <span>
 #include <stdexcept>
 #include <tuple>
@@ -11,6 +12,8 @@
 #include "comm/distributed_graph_partitioner.hpp"
 #include "comm/exchange.hpp"
 #include "core/log.hpp"
+#include "partition/distributed/cluster_contraction.hpp"
+#include "partition/distributed/label_propagation.hpp"
 
 namespace distgae {
 namespace {
@@ -54,17 +57,74 @@ std::vector<std::int32_t> metis_on_root(const Communicator& communicator, const 
                   std::span<const std::int64_t>(counts));
 }
 
-std::vector<std::int32_t> ptscotch_parts(const Communicator& communicator, const NodeBlocks& blocks,
-                                         const BlockAdjacency& adjacency,
-                                         const PartitionOptions& options) {
-  std::vector<std::int64_t> distribution(static_cast<std::size_t>(communicator.size()) + 1);
-  for (int r = 0; r <= communicator.size(); ++r) distribution[r] = blocks.begin(r);
+DistributedPartitionSettings library_settings(const PartitionOptions& options) {
   DistributedPartitionSettings settings;
   settings.num_parts = options.num_parts;
   settings.imbalance = options.imbalance;
   settings.seed = options.seed;
+  return settings;
+}
+
+std::vector<std::int32_t> ptscotch_on_graph(const Communicator& communicator,
+                                            const NodeBlocks& blocks,
+                                            const BlockAdjacency& adjacency,
+                                            const PartitionOptions& options) {
+  std::vector<std::int64_t> distribution(static_cast<std::size_t>(communicator.size()) + 1);
+  for (int r = 0; r <= communicator.size(); ++r) distribution[r] = blocks.begin(r);
   return partition_distributed_graph(
-      communicator, {distribution, adjacency.row_start, adjacency.col_index}, settings);
+      communicator, {distribution, adjacency.row_start, adjacency.col_index, {}, {}},
+      library_settings(options));
+}
+
+// Label-propagation rounds: clustering before the library, refinement after it.
+constexpr int kClusterRounds = 5;
+constexpr int kRefineRounds = 5;
+
+// Clusters of at most (imbalance - 1) N / K nodes, contracted; PT-Scotch partitions the cluster
+// graph (balancing cluster weights, so the nodes' parts keep the tolerance); label propagation
+// on the whole graph then moves boundary nodes to the part of most of their neighbours.
+std::vector<std::int32_t> ptscotch_on_clusters(const Communicator& communicator,
+                                               const NodeBlocks& blocks,
+                                               const BlockAdjacency& adjacency,
+                                               const PartitionOptions& options) {
+  const NeighbourSlots slots(communicator, blocks, adjacency);
+  const std::int64_t local = slots.local_count();
+  const double mean_part = static_cast<double>(blocks.num_nodes) / options.num_parts;
+  LabelPropagationSettings clustering;
+  clustering.seed = options.seed;
+  clustering.rounds = kClusterRounds;
+  clustering.max_label_size =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>((options.imbalance - 1.0) * mean_part));
+  std::vector<std::int64_t> labels(slots.slot_count());
+  for (std::int64_t i = 0; i < local; ++i) labels[i] = blocks.begin(communicator.rank()) + i;
+  slots.refresh_ghosts(labels);
+  const std::int64_t cluster_moves =
+      propagate_clusters(communicator, blocks, slots, labels, clustering);
+  const ClusterContraction contraction(communicator, blocks, slots, labels);
+  labels = {};
+  const WeightedBlockGraph& clusters = contraction.graph();
+  log::info("partition: {} clusters of at most {} nodes ({} moves), {} cluster edges",
+            clusters.num_vertices(), clustering.max_label_size, cluster_moves,
+            communicator.allreduce_sum(static_cast<std::int64_t>(clusters.columns.size())) / 2);
+
+  const std::vector<std::int32_t> cluster_parts =
+      partition_distributed_graph(communicator,
+                                  {clusters.distribution, clusters.row_start, clusters.columns,
+                                   clusters.vertex_weights, clusters.edge_weights},
+                                  library_settings(options));
+  std::vector<std::int64_t> parts =
+      contraction.project(std::vector<std::int64_t>(cluster_parts.begin(), cluster_parts.end()));
+
+  LabelPropagationSettings refinement;
+  refinement.seed = options.seed;
+  refinement.rounds = kRefineRounds;
+  refinement.max_label_size =
+      std::max<std::int64_t>(static_cast<std::int64_t>(std::ceil(mean_part)),
+                             static_cast<std::int64_t>(options.imbalance * mean_part));
+  const std::int64_t refine_moves =
+      refine_parts(communicator, slots, options.num_parts, parts, refinement);
+  log::info("partition: refinement moved {} nodes", refine_moves);
+  return std::vector<std::int32_t>(parts.begin(), parts.begin() + local);
 }
 
 // A donor's candidate, fill_empty_parts' order: smallest degree first, then highest id.
@@ -150,7 +210,9 @@ std::vector<std::int32_t> assign_parts_distributed(const Communicator& communica
       part_of = metis_on_root(communicator, blocks, adjacency, options);
       break;
     case PartitionMethod::kPtScotch:
-      part_of = ptscotch_parts(communicator, blocks, adjacency, options);
+      part_of = options.cluster_first
+                    ? ptscotch_on_clusters(communicator, blocks, adjacency, options)
+                    : ptscotch_on_graph(communicator, blocks, adjacency, options);
       break;
   }
   fill_empty_parts_distributed(communicator, blocks, adjacency, options.num_parts, part_of);

@@ -122,6 +122,8 @@ DatasetShare partition_dataset_distributed(const Communicator& world, const Part
   }
 
   SplitShare split = split_distributed(world, graph, job.split);
+  // The split holds every edge from here on (train or held out): the canonical list goes.
+  std::vector<NodePair>().swap(graph.edges);
   steps.done("split (seed {}): {} train, {} val, {} test edges (+ as many negatives)",
              job.split.seed, world.allreduce_sum(static_cast<std::int64_t>(split.train.size())),
              world.allreduce_sum(static_cast<std::int64_t>(split.val_pos.size())),

@@ -37,6 +37,13 @@ CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags) 
                   "rank), or random (a baseline for comparing communication volume)")
       ->check(CLI::IsMember({"ptscotch", "metis", "random"}));
   command
+      .add_option("--ptscotch-input", flags.ptscotch_input,
+                  "What PT-Scotch partitions: clusters (the graph of label-propagation clusters, "
+                  "then refined on the whole graph: several times less memory and time) or graph "
+                  "(the training graph itself)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"clusters", "graph"}));
+  command
       .add_option("--imbalance", job.partition.imbalance, "Allowed max part size / mean part size")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 10.0));
@@ -56,6 +63,7 @@ PartitionJob graph_input_job(const GraphInputFlags& flags, int parts, std::uint6
   job.partition.method = partitioner == "random"  ? PartitionMethod::kRandom
                          : partitioner == "metis" ? PartitionMethod::kMetis
                                                   : PartitionMethod::kPtScotch;
+  job.partition.cluster_first = flags.ptscotch_input == "clusters";
   job.split.seed = seed;
   job.partition.seed = seed;
   return job;

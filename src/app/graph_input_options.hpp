@@ -13,13 +13,14 @@ namespace distgae {
 struct GraphInputFlags {
   PartitionJob job;
   std::string objective = "vol";
-  std::string partitioner;  // empty: metis on one rank, ptscotch on several
+  std::string partitioner;                  // empty: metis on one rank, ptscotch on several
+  std::string ptscotch_input = "clusters";  // or "graph"
   GlobalId num_nodes = 0;
 };
 
 // Adds --graph, --features, --features-dataset, --node-ids, --num-nodes, --val-frac,
-// --test-frac, --no-split, --objective, --partitioner and --imbalance. Returns the --graph
-// option (the caller makes it required, or exclusive with another input).
+// --test-frac, --no-split, --objective, --partitioner, --ptscotch-input and --imbalance. Returns
+// the --graph option (the caller makes it required, or exclusive with another input).
 CLI::Option* add_graph_input_options(CLI::App& command, GraphInputFlags& flags);
 
 // The job the flags describe, for `parts` parts and `seed` (split and partitioner), run on

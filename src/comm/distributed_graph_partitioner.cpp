@@ -59,7 +59,8 @@ Index folded_seed(std::uint64_t seed) {
 // Local checks of the view and settings; every rank runs them, and they agree (a rank that
 // threw alone would leave the others waiting in the library's first collective).
 void validate(const Communicator& communicator, const DistributedGraphView& graph,
-              const DistributedPartitionSettings& settings) {
+              const DistributedPartitionSettings& settings, bool vertex_weighted,
+              bool edge_weighted) {
   const auto& distribution = graph.vertex_distribution;
   if (distribution.size() != static_cast<std::size_t>(communicator.size()) + 1 ||
       distribution.front() != 0) {
@@ -87,6 +88,22 @@ void validate(const Communicator& communicator, const DistributedGraphView& grap
       throw std::invalid_argument("distributed partitioner: row_start decreases");
     }
   }
+  auto check_weights = [](bool weighted, std::span<const std::int64_t> weights, std::size_t count,
+                          const char* what) {
+    if (!weighted) return;
+    if (weights.size() != count) {
+      throw std::invalid_argument(fmt::format("distributed partitioner: {} {} weights for {} {}",
+                                              weights.size(), what, count, what));
+    }
+    for (const std::int64_t weight : weights) {
+      if (weight < 1) {
+        throw std::invalid_argument(
+            fmt::format("distributed partitioner: {} weight {} below 1", what, weight));
+      }
+    }
+  };
+  check_weights(vertex_weighted, graph.vertex_weights, static_cast<std::size_t>(local), "vertex");
+  check_weights(edge_weighted, graph.edge_weights, graph.columns.size(), "edge");
   for (const std::int64_t column : graph.columns) {
     if (column < 0 || column >= num_vertices) {
       throw std::invalid_argument(fmt::format(
@@ -125,11 +142,20 @@ class MemberCommunicator {
 // the member ranks only (the distinct values of vertex_distribution, as members keep rank order).
 struct LibraryGraph {
   std::vector<Index> distribution, row_start, columns;
+  // Weighted graphs pass a weight array on every rank, even one without vertices or edges (the
+  // libraries refuse a mix of given and missing arrays): these hold one unused entry then.
+  bool vertex_weighted = false, edge_weighted = false;
+  std::vector<Index> vertex_weights, edge_weights;
+  Index* vertex_weight_data() { return vertex_weighted ? vertex_weights.data() : nullptr; }
+  Index* edge_weight_data() { return edge_weighted ? edge_weights.data() : nullptr; }
   Index local_vertices() const { return static_cast<Index>(row_start.size() - 1); }
 };
 
-LibraryGraph library_graph(const DistributedGraphView& graph) {
+LibraryGraph library_graph(const DistributedGraphView& graph, bool vertex_weighted,
+                           bool edge_weighted) {
   LibraryGraph converted;
+  converted.vertex_weighted = vertex_weighted;
+  converted.edge_weighted = edge_weighted;
   for (const std::int64_t begin : graph.vertex_distribution) {
     if (converted.distribution.empty() || converted.distribution.back() != begin) {
       converted.distribution.push_back(to_index(begin, "a vertex id"));
@@ -137,12 +163,18 @@ LibraryGraph library_graph(const DistributedGraphView& graph) {
   }
   converted.row_start = to_indices(graph.row_start, "an adjacency offset");
   converted.columns = to_indices(graph.columns, "a vertex id");
+  converted.vertex_weights = to_indices(graph.vertex_weights, "a vertex weight");
+  converted.edge_weights = to_indices(graph.edge_weights, "an edge weight");
+  converted.vertex_weights.push_back(1);
+  converted.edge_weights.push_back(1);
   return converted;
 }
 
 std::vector<Index> parmetis_part_kway(MPI_Comm members, LibraryGraph& graph,
                                       const DistributedPartitionSettings& settings) {
-  Index weight_flag = 0, numbering = 0, constraints = 1, edge_cut = 0;
+  // wgtflag: 1 edge weights only, 2 vertex weights only, 3 both.
+  Index weight_flag = (graph.edge_weighted ? 1 : 0) + (graph.vertex_weighted ? 2 : 0);
+  Index numbering = 0, constraints = 1, edge_cut = 0;
   Index num_parts = to_index(settings.num_parts, "the part count");
   std::vector<Real> target_weights(static_cast<std::size_t>(num_parts),
                                    static_cast<Real>(1.0 / static_cast<double>(num_parts)));
@@ -162,9 +194,9 @@ std::vector<Index> parmetis_part_kway(MPI_Comm members, LibraryGraph& graph,
   std::vector<Index> parts(static_cast<std::size_t>(graph.local_vertices()));
   MPI_Comm comm = members;
   const int status = ParMETIS_V3_PartKway(
-      graph.distribution.data(), graph.row_start.data(), graph.columns.data(), nullptr, nullptr,
-      &weight_flag, &numbering, &constraints, &num_parts, target_weights.data(), &tolerance,
-      options, &edge_cut, parts.data(), &comm);
+      graph.distribution.data(), graph.row_start.data(), graph.columns.data(),
+      graph.vertex_weight_data(), graph.edge_weight_data(), &weight_flag, &numbering, &constraints,
+      &num_parts, target_weights.data(), &tolerance, options, &edge_cut, parts.data(), &comm);
   if (status != METIS_OK) {
     throw std::runtime_error(fmt::format("ParMETIS_V3_PartKway failed with code {} ({} parts)",
                                          status, settings.num_parts));
@@ -244,10 +276,10 @@ std::vector<Index> scotch_dgraph_part(MPI_Comm members, LibraryGraph& graph,
   const Index local = graph.local_vertices();
   const auto edges = static_cast<Index>(graph.columns.size());
   ScotchDgraph original(members);
-  scotch_check(
-      SCOTCH_dgraphBuild(original.get(), 0, local, local, graph.row_start.data(), nullptr, nullptr,
-                         nullptr, edges, edges, graph.columns.data(), nullptr, nullptr),
-      "SCOTCH_dgraphBuild");
+  scotch_check(SCOTCH_dgraphBuild(original.get(), 0, local, local, graph.row_start.data(), nullptr,
+                                  graph.vertex_weight_data(), nullptr, edges, edges,
+                                  graph.columns.data(), nullptr, graph.edge_weight_data()),
+               "SCOTCH_dgraphBuild");
   // A private generator, seeded and reset here, and Scotch's deterministic mode (its threads
   // may otherwise race): the same graph, seed and rank count give the same parts on every call.
   ScotchContext context;
@@ -263,9 +295,14 @@ std::vector<Index> scotch_dgraph_part(MPI_Comm members, LibraryGraph& graph,
   ScotchDgraph bound(context, original);
   ScotchStrategy strategy;
   const Index num_parts = to_index(settings.num_parts, "the part count");
-  scotch_check(SCOTCH_stratDgraphMapBuild(strategy.get(), strategy_flags(settings.strategy),
-                                          member_count, num_parts, settings.imbalance - 1.0),
-               "SCOTCH_stratDgraphMapBuild");
+  if (settings.scotch_strategy.empty()) {
+    scotch_check(SCOTCH_stratDgraphMapBuild(strategy.get(), strategy_flags(settings.strategy),
+                                            member_count, num_parts, settings.imbalance - 1.0),
+                 "SCOTCH_stratDgraphMapBuild");
+  } else {
+    scotch_check(SCOTCH_stratDgraphMap(strategy.get(), settings.scotch_strategy.c_str()),
+                 "SCOTCH_stratDgraphMap");
+  }
   std::vector<Index> parts(static_cast<std::size_t>(local));
   scotch_check(SCOTCH_dgraphPart(bound.get(), num_parts, strategy.get(), parts.data()),
                "SCOTCH_dgraphPart");
@@ -308,15 +345,19 @@ void check_linked_index_width() {
 std::vector<std::int32_t> partition_distributed_graph(
     const Communicator& communicator, const DistributedGraphView& graph,
     const DistributedPartitionSettings& settings) {
+  // Weighted when any rank gives weights: a rank without vertices or edges gives none.
+  const bool vertex_weighted = communicator.allreduce_max(!graph.vertex_weights.empty()) != 0;
+  const bool edge_weighted = communicator.allreduce_max(!graph.edge_weights.empty()) != 0;
   agree_on_errors(communicator, [&] {
     check_linked_index_width();
-    validate(communicator, graph, settings);
+    validate(communicator, graph, settings, vertex_weighted, edge_weighted);
   });
   const std::size_t local = graph.row_start.size() - 1;
   if (settings.num_parts == 1 || graph.vertex_distribution.back() == 0) {
     return std::vector<std::int32_t>(local, 0);
   }
-  LibraryGraph converted = agree_on_errors(communicator, [&] { return library_graph(graph); });
+  LibraryGraph converted = agree_on_errors(
+      communicator, [&] { return library_graph(graph, vertex_weighted, edge_weighted); });
   const MemberCommunicator members(to_mpi(communicator), local > 0, communicator.rank());
   if (local == 0) return {};
 

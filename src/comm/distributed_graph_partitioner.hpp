@@ -21,6 +21,12 @@ struct DistributedGraphView {
   // [local vertices + 1] from 0: row i's neighbours are columns[row_start[i], row_start[i+1]).
   std::span<const std::int64_t> row_start;
   std::span<const std::int64_t> columns;  // global vertex ids
+  // Optional weights, all >= 1: [local vertices] and [columns.size()], an edge's two arcs with
+  // the same weight. Empty on every rank: every weight 1; a weighted graph is the one where some
+  // rank gives weights, and then every rank with vertices (edges) must give them. Parts balance the
+  // vertex weights and minimise the weight of cut edges.
+  std::span<const std::int64_t> vertex_weights;
+  std::span<const std::int64_t> edge_weights;
 };
 
 // How the library is asked. With PT-Scotch, the first five build a mapping strategy for the
@@ -48,6 +54,9 @@ struct DistributedPartitionSettings {
   std::uint64_t seed = 0;
   // Chosen by bench/partition_quality (bench/README.md, "Distributed partitioning").
   DistributedStrategy strategy = DistributedStrategy::kQuality;
+  // With PT-Scotch: a parallel mapping strategy in Scotch's own grammar (PT-Scotch user's guide,
+  // "Parallel mapping strategy strings"), used instead of `strategy` when not empty.
+  std::string scotch_strategy;
 };
 
 // Collective over `communicator`. Returns [local vertices] the part of each of this rank's

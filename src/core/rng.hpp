@@ -20,6 +20,7 @@ enum class RandomPurpose : std::uint64_t {
   kRandomPartition = 6,
   kSyntheticEdges = 7,     // distgae generate: edge counts, neighbours, R-MAT samples, id shuffles
   kSyntheticFeatures = 8,  // distgae generate: community columns and node feature columns
+  kLabelPropagation = 9,   // ties between equally good labels in the partition stage
 };
 
 // splitmix64's finaliser: a bijection of 64-bit words that mixes every input bit into all. The

@@ -101,6 +101,19 @@ inline BlockGraph block_of(const CanonicalGraph& whole, const Communicator& worl
   return block;
 }
 
+// Rows [blocks.begin(rank), blocks.end(rank)) of a whole adjacency, as block_adjacency gives them.
+inline BlockAdjacency adjacency_block(const Csr<GlobalId>& whole, const NodeBlocks& blocks,
+                                      int rank) {
+  BlockAdjacency block;
+  block.n_cols = whole.n_cols;
+  const GlobalId first = blocks.begin(rank), last = blocks.end(rank);
+  for (GlobalId row = first; row < last; ++row) {
+    block.col_index.insert(block.col_index.end(), whole.row(row).begin(), whole.row(row).end());
+    block.row_start.push_back(static_cast<std::int64_t>(block.col_index.size()));
+  }
+  return block;
+}
+
 // The same graph on every rank: edges between `num_ids` ids spread over all of int64 (negative,
 // huge, far apart), with both directions, duplicates and self loops.
 inline RawGraph awkward_graph(int num_ids, int num_edges, std::uint64_t seed) {
