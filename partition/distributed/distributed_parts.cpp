@@ -138,35 +138,49 @@ void fill_send_lists(const Communicator& communicator, const NeighbourFacts& fac
   }
 }
 
-// Pairs go to the builder of their first endpoint's part; each part's lists end up sorted.
+// Pairs go to the builder of their first endpoint's part; each part's lists end up sorted. One
+// list at a time, written straight into destination order, so that the transient memory is one
+// list's pairs twice (sent and received), not every list with its part and list tags: the
+// lowest ranks hold most pairs (a pair lives with its smaller endpoint), and this was the
+// pipeline's peak.
 void distribute_pairs(const Communicator& communicator, const NodeBlocks& blocks,
-                      std::span<const std::int32_t> part_of, const SplitShare& split, int num_parts,
-                      std::vector<PartData>& parts) {
-  struct PairRecord {
-    NodePair pair;
-    std::int32_t part = 0;
-    std::int32_t list = 0;
-  };
+                      std::span<const std::int32_t> part_of, const SplitShare& split,
+                      const BuilderNodes& nodes, int num_parts, std::vector<PartData>& parts) {
   const GlobalId block_begin = blocks.begin(communicator.rank());
-  std::vector<PairRecord> records;
+  const auto ranks = static_cast<std::size_t>(communicator.size());
+  const auto builder = [&](const NodePair& pair) {
+    return static_cast<std::size_t>(
+        builder_of(part_of[static_cast<std::size_t>(pair.first - block_begin)], num_parts,
+                   communicator.size()));
+  };
+  const auto part_index = [&](const NodePair& pair) {
+    const std::int64_t node = nodes.find(pair.first);
+    if (node < 0) throw std::logic_error("distribute_pairs: a pair reached the wrong builder");
+    return static_cast<std::size_t>(nodes.part[static_cast<std::size_t>(node)] -
+                                    parts.front().part);
+  };
   for (std::size_t list = 0; list < std::size(kSplitLists); ++list) {
-    for (const NodePair& pair : split.*kSplitLists[list]) {
-      records.push_back(
-          PairRecord{pair, part_of[pair.first - block_begin], static_cast<std::int32_t>(list)});
+    const std::vector<NodePair>& source = split.*kSplitLists[list];
+    std::vector<std::int64_t> counts(ranks, 0);
+    for (const NodePair& pair : source) ++counts[builder(pair)];
+    std::vector<std::int64_t> fill(ranks, 0);
+    for (std::size_t q = 1; q < ranks; ++q) fill[q] = fill[q - 1] + counts[q - 1];
+    std::vector<NodePair> outgoing(source.size());
+    for (const NodePair& pair : source)
+      outgoing[static_cast<std::size_t>(fill[builder(pair)]++)] = pair;
+    const std::vector<NodePair> arrived = exchange(
+        communicator, std::span<const NodePair>(outgoing), std::span<const std::int64_t>(counts));
+    std::vector<NodePair>().swap(outgoing);
+    if (parts.empty()) continue;
+    std::vector<std::int64_t> per_part(parts.size(), 0);
+    for (const NodePair& pair : arrived) ++per_part[part_index(pair)];
+    for (std::size_t index = 0; index < parts.size(); ++index) {
+      (parts[index].*kPartLists[list]).reserve(static_cast<std::size_t>(per_part[index]));
     }
-  }
-  const std::vector<PairRecord> arrived =
-      route(communicator, std::span<const PairRecord>(records), [&](const PairRecord& record) {
-        return builder_of(record.part, num_parts, communicator.size());
-      });
-  records = {};
-  for (const PairRecord& record : arrived) {
-    PartData& data = parts[static_cast<std::size_t>(record.part - parts.front().part)];
-    (data.*kPartLists[record.list]).push_back(record.pair);
-  }
-  for (PartData& data : parts) {
-    for (const auto list : kPartLists) {
-      std::vector<NodePair>& owned = data.*list;
+    for (const NodePair& pair : arrived)
+      (parts[part_index(pair)].*kPartLists[list]).push_back(pair);
+    for (PartData& data : parts) {
+      std::vector<NodePair>& owned = data.*kPartLists[list];
       if (!std::is_sorted(owned.begin(), owned.end())) std::sort(owned.begin(), owned.end());
     }
   }
@@ -286,7 +300,7 @@ DatasetShare build_parts_distributed(const Communicator& communicator, const Nod
     return parts;
   });
   fill_send_lists(communicator, facts, meta.part_offsets, share.parts);
-  distribute_pairs(communicator, blocks, part_of, split, num_parts, share.parts);
+  distribute_pairs(communicator, blocks, part_of, split, nodes, num_parts, share.parts);
   sum_statistics(communicator, nodes, facts, share.parts, meta);
   return share;
 }
