@@ -87,6 +87,13 @@ class LabelChooser {
   std::vector<LabelCount> runs_;
 };
 
+// Ends a round: other ranks learn this rank's new labels; returns the moves of all ranks.
+std::int64_t end_round(const Communicator& communicator, const NeighbourSlots& slots,
+                       std::vector<std::int64_t>& labels, std::int64_t local_moves) {
+  slots.refresh_ghosts(labels);
+  return communicator.allreduce_sum(local_moves);
+}
+
 // Room a rank may fill in one round: its 1/P share of what the label lacks to the bound.
 std::int64_t room_share(std::int64_t bound, std::int64_t size, int ranks) {
   return std::max<std::int64_t>(0, (bound - size) / ranks);
@@ -179,8 +186,7 @@ std::int64_t propagate_clusters(const Communicator& communicator, const NodeBloc
       labels[static_cast<std::size_t>(node)] = next;
       ++moves;
     }
-    slots.refresh_ghosts(labels);
-    moves = communicator.allreduce_sum(moves);
+    moves = end_round(communicator, slots, labels, moves);
     total_moves += moves;
     if (moves == 0) break;
   }
@@ -225,8 +231,7 @@ std::int64_t refine_parts(const Communicator& communicator, const NeighbourSlots
       parts[static_cast<std::size_t>(node)] = next;
       ++moves;
     }
-    slots.refresh_ghosts(parts);
-    moves = communicator.allreduce_sum(moves);
+    moves = end_round(communicator, slots, parts, moves);
     total_moves += moves;
     if (moves == 0) break;
   }

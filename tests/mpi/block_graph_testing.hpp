@@ -101,6 +101,15 @@ inline BlockGraph block_of(const CanonicalGraph& whole, const Communicator& worl
   return block;
 }
 
+// Cora's symmetric adjacency (data/cora), read once.
+inline const Csr<GlobalId>& cora_adjacency() {
+  static const Csr<GlobalId> adjacency = [] {
+    const CanonicalGraph graph = canonicalize(read_graph(DISTGAE_TEST_DATA "/cora/edges.txt"), {});
+    return symmetric_adjacency(graph.num_nodes(), graph.edges);
+  }();
+  return adjacency;
+}
+
 // Rows [blocks.begin(rank), blocks.end(rank)) of a whole adjacency, as block_adjacency gives them.
 inline BlockAdjacency adjacency_block(const Csr<GlobalId>& whole, const NodeBlocks& blocks,
                                       int rank) {

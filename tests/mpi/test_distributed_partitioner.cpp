@@ -20,13 +20,7 @@
 namespace distgae {
 namespace {
 
-const Csr<GlobalId>& cora_adjacency() {
-  static const Csr<GlobalId> adjacency = [] {
-    const CanonicalGraph graph = canonicalize(read_graph(DISTGAE_TEST_DATA "/cora/edges.txt"), {});
-    return symmetric_adjacency(graph.num_nodes(), graph.edges);
-  }();
-  return adjacency;
-}
+using testing::cora_adjacency;
 
 // Every rank's share, concatenated in rank order, on every rank.
 std::vector<std::int32_t> gathered(const Communicator& world,
