@@ -233,7 +233,7 @@ TEST(DistributedPartitioner, MalformedViewsAreRefusedOnEveryRank) {
   EXPECT_ANY_THROW(
       partition_distributed_graph(world, {distribution, rows, columns, {}, {}}, settings));
   // Weights of the wrong length or below 1, on the last rank only.
-  const std::vector<std::int64_t> self_free{0}, no_columns{};
+  const std::vector<std::int64_t> no_columns{};
   const std::vector<std::int64_t> zero_weight{0}, two_weights{1, 1};
   const std::vector<std::int64_t>& bad_vertex_weights = last ? zero_weight : no_columns;
   EXPECT_ANY_THROW(partition_distributed_graph(world,
