@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/part_sizes.hpp"
 #include "block_graph_testing.hpp"
 #include "comm/distributed_graph_partitioner.hpp"
 #include "core/error.hpp"
@@ -54,15 +55,7 @@ PartitionOptions options_for(int num_parts, PartitionMethod method) {
   return options;
 }
 
-std::vector<std::int64_t> part_sizes(const std::vector<std::int32_t>& part_of, int num_parts) {
-  std::vector<std::int64_t> sizes(static_cast<std::size_t>(num_parts), 0);
-  for (const std::int32_t p : part_of) {
-    EXPECT_GE(p, 0);
-    EXPECT_LT(p, num_parts);
-    if (p >= 0 && p < num_parts) ++sizes[p];
-  }
-  return sizes;
-}
+using testing::part_sizes;
 
 // K below and above the rank counts the tests run at (1 to 4).
 TEST(DistributedPartitioner, PtScotchGivesEveryNodeAPartWithinTheTolerance) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/part_sizes.hpp"
 #include "core/error.hpp"
 #include "partition/canonical_graph.hpp"
 #include "partition_test_graphs.hpp"
@@ -20,15 +21,7 @@ const Csr<GlobalId>& cora_adjacency() {
   return adjacency;
 }
 
-std::vector<std::int64_t> part_sizes(const std::vector<std::int32_t>& part_of, int num_parts) {
-  std::vector<std::int64_t> sizes(static_cast<std::size_t>(num_parts), 0);
-  for (const std::int32_t p : part_of) {
-    EXPECT_GE(p, 0);
-    EXPECT_LT(p, num_parts);
-    if (p >= 0 && p < num_parts) ++sizes[p];
-  }
-  return sizes;
-}
+using testing::part_sizes;
 
 // Halo rows summed over parts: distinct (node, remote part with a neighbour of it) pairs.
 std::int64_t communication_volume(const Csr<GlobalId>& adjacency,
