@@ -98,8 +98,7 @@ std::vector<int> parts_built_by(int rank, int num_parts, int num_ranks) {
 }
 
 std::int64_t BuilderNodes::find(GlobalId node) const {
-  const auto it = std::lower_bound(canonical.begin(), canonical.end(), node);
-  return it != canonical.end() && *it == node ? it - canonical.begin() : -1;
+  return directory.find(canonical, node);
 }
 
 BuilderNodes send_nodes_to_builders(const Communicator& communicator, const NodeBlocks& blocks,
@@ -136,6 +135,7 @@ BuilderNodes send_nodes_to_builders(const Communicator& communicator, const Node
     nodes.rows.row_start.push_back(nodes.rows.row_start.back() + header.degree);
     nodes.features.row_start.push_back(nodes.features.row_start.back() + header.feature_entries);
   }
+  nodes.directory = IdDirectory(nodes.canonical, blocks.num_nodes);
   return nodes;
 }
 

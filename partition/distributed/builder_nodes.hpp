@@ -12,6 +12,7 @@
 #include "core/csr.hpp"
 #include "core/types.hpp"
 #include "partition/distributed/block_graph.hpp"
+#include "partition/distributed/id_directory.hpp"
 
 namespace distgae {
 
@@ -34,6 +35,8 @@ struct BuilderNodes {
   // the node's global degree.
   Csr<GlobalId> rows;
   FeatureMatrix features;  // [n rows]; n_cols == 0 when featureless
+
+  IdDirectory directory;  // over `canonical` (empty: find searches all of it)
 
   std::int64_t size() const { return static_cast<std::int64_t>(canonical.size()); }
   // Index of canonical node `node` here, or -1 when this rank builds none of its parts.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "comm/exchange.hpp"
+#include "partition/distributed/id_directory.hpp"
 #include "partition/distributed/node_blocks.hpp"
 
 namespace distgae {
@@ -22,6 +23,7 @@ class NodeLookup {
              std::vector<GlobalId> nodes)
       : communicator_(communicator),
         nodes_(std::move(nodes)),
+        directory_(nodes_, blocks.num_nodes),
         block_begin_(blocks.begin(communicator.rank())) {
     std::vector<std::int64_t> counts(static_cast<std::size_t>(communicator.size()), 0);
     for (const GlobalId node : nodes_) ++counts[static_cast<std::size_t>(blocks.owner(node))];
@@ -32,10 +34,7 @@ class NodeLookup {
   const std::vector<GlobalId>& nodes() const { return nodes_; }
 
   // Position of `node` in nodes(), or -1 when it was not asked about.
-  std::int64_t find(GlobalId node) const {
-    const auto it = std::lower_bound(nodes_.begin(), nodes_.end(), node);
-    return it != nodes_.end() && *it == node ? it - nodes_.begin() : -1;
-  }
+  std::int64_t find(GlobalId node) const { return directory_.find(nodes_, node); }
 
   // Collective: every rank answers what it was asked about its block, answer(i) for the node
   // blocks.begin(rank) + i; returns the answers to nodes(), [nodes().size()] in its order.
@@ -51,6 +50,7 @@ class NodeLookup {
  private:
   Communicator communicator_;
   std::vector<GlobalId> nodes_;
+  IdDirectory directory_;
   GlobalId block_begin_ = 0;
   std::vector<GlobalId> asked_;             // ids of this block asked for, grouped by asker
   std::vector<std::int64_t> asked_counts_;  // [P] how many each rank asked for
