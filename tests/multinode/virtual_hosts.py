@@ -1,0 +1,197 @@
+"""Hosts made of Linux network namespaces on this machine, and Open MPI run across them over TCP.
+
+Each host is a network namespace with its own loopback and one veth ("eth0", 10.213.<net>.<i+1>/24)
+whose other end sits on a bridge inside a namespace of its own (the "switch"): the hosts reach
+each other only through that bridge, have no route anywhere else, and the machine's own
+namespace gets no address, route or interface. Every process on a host also runs in a UTS
+namespace of its own whose hostname is the host's name, so Open MPI sees one node per host and
+moves every byte between hosts over TCP through the veths (never through shared memory).
+
+mpirun itself runs on host 0; it starts its daemons on the other hosts through an rsh agent
+(a script written here) that enters the host named by the address it is given. Everything is
+named with a per-cluster prefix and removed by name on close(), also when a test fails:
+processes still running inside the namespaces (all started by this cluster) are killed by pid,
+then the namespaces go (and their veths and bridge with them).
+
+Needs root and iproute2; VirtualHosts.unavailable() says why not, for the test to skip.
+"""
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import time
+
+
+def _ip(*args, check=True):
+    return subprocess.run(["ip", *args], check=check, capture_output=True, text=True)
+
+
+class VirtualHosts:
+    @staticmethod
+    def unavailable():
+        """None when namespaces can be made here, else the reason."""
+        if os.geteuid() != 0:
+            return "not root: network namespaces need CAP_SYS_ADMIN"
+        if shutil.which("ip") is None or shutil.which("unshare") is None:
+            return "iproute2 (ip) or util-linux (unshare) missing"
+        probe = f"dgprobe{os.getpid()}"
+        made = _ip("netns", "add", probe, check=False)
+        if made.returncode != 0:
+            return f"ip netns add failed: {made.stderr.strip()}"
+        _ip("netns", "del", probe, check=False)
+        return None
+
+    def __init__(self, count, network=213):
+        self.count = count
+        self.prefix = f"dg{os.getpid() % 100000}"
+        self.switch = f"{self.prefix}sw"
+        self.names = [f"{self.prefix}h{i}" for i in range(count)]
+        self.subnet = f"10.{network}.{os.getpid() % 250}"
+        self.addresses = [f"{self.subnet}.{i + 1}" for i in range(count)]
+        self.dir = tempfile.mkdtemp(prefix="distgae-hosts-")
+        self.agent = os.path.join(self.dir, "rsh-agent")
+        self._made = []
+        self._processes = []
+
+    # --- setup and teardown -------------------------------------------------------------
+    def start(self):
+        try:
+            self._add_namespace(self.switch)
+            self._in(self.switch, "ip", "link", "add", "br0", "type", "bridge")
+            self._in(self.switch, "ip", "link", "set", "br0", "up")
+            for i, name in enumerate(self.names):
+                self._add_namespace(name)
+                self._in(name, "ip", "link", "set", "lo", "up")
+                peer = f"{self.prefix}p{i}"
+                _ip("link", "add", "eth0", "netns", name, "type", "veth", "peer", "name", peer,
+                    "netns", self.switch)
+                self._in(self.switch, "ip", "link", "set", peer, "master", "br0")
+                self._in(self.switch, "ip", "link", "set", peer, "up")
+                self._in(name, "ip", "addr", "add", f"{self.addresses[i]}/24", "dev", "eth0")
+                self._in(name, "ip", "link", "set", "eth0", "up")
+            self._write_agent()
+            self._wait_until_reachable()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self):
+        for proc in self._processes:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+        for name in reversed(self._made):
+            # Anything still running in our namespaces was started by this cluster.
+            pids = _ip("netns", "pids", name, check=False).stdout.split()
+            for pid in pids:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            _ip("netns", "del", name, check=False)
+        self._made = []
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def leftovers(self):
+        """Namespaces of this cluster still present (none after close())."""
+        listed = _ip("netns", "list", check=False).stdout.split("\n")
+        return [line.split()[0] for line in listed if line.startswith(self.prefix)]
+
+    # --- running -------------------------------------------------------------------------
+    def host_command(self, host, argv):
+        """argv run on `host` (an index): its network namespace and hostname."""
+        name = self.names[host]
+        return ["ip", "netns", "exec", name, "unshare", "--uts", "sh", "-c",
+                f'hostname {name} && exec "$@"', "sh", *argv]
+
+    def mpirun_command(self, hosts, ranks_per_host, argv, extra_mca=()):
+        """mpirun on host 0 starting `ranks_per_host` ranks on each of the first `hosts` hosts,
+        Open MPI over TCP on the hosts' subnet only."""
+        host_list = ",".join(f"{a}:{ranks_per_host}" for a in self.addresses[:hosts])
+        mca = [("plm_rsh_agent", self.agent), ("btl", "tcp,self"),
+               ("btl_tcp_if_include", f"{self.subnet}.0/24"),
+               ("oob_tcp_if_include", f"{self.subnet}.0/24"), *extra_mca]
+        command = ["mpirun", "--allow-run-as-root", "-n", str(hosts * ranks_per_host),
+                   "-H", host_list, "--bind-to", "none"]
+        for key, value in mca:
+            command += ["--mca", key, value]
+        return self.host_command(0, command + list(argv))
+
+    def run(self, command, timeout, env=None):
+        """Runs `command` (from host_command or mpirun_command) in a process group of its own,
+        killed whole if it outlives `timeout`; returns (exit code or None on timeout, output)."""
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True, env=env)
+        self._processes.append(proc)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+            return proc.returncode, out
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+            return None, out
+
+    def tx_bytes(self, host):
+        """Bytes host `host` has sent on its veth."""
+        out = subprocess.run(["ip", "netns", "exec", self.names[host], "cat",
+                              "/sys/class/net/eth0/statistics/tx_bytes"], check=True,
+                             capture_output=True, text=True).stdout
+        return int(out)
+
+    # --- internals -----------------------------------------------------------------------
+    def _add_namespace(self, name):
+        _ip("netns", "add", name)
+        self._made.append(name)
+
+    def _in(self, name, *argv):
+        subprocess.run(["ip", "netns", "exec", name, *argv], check=True, capture_output=True)
+
+    def _write_agent(self):
+        # Open MPI calls the agent as `agent [options] HOST COMMAND...`, HOST one of our
+        # addresses; the command runs in that host's namespace under its hostname.
+        cases = "\n".join(f'    {a}) ns={n} ;;' for a, n in zip(self.addresses, self.names))
+        script = f"""#!/bin/sh
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+host="$1"; shift
+case "$host" in
+{cases}
+    *) echo "rsh-agent: unknown host $host" >&2; exit 255 ;;
+esac
+exec ip netns exec "$ns" unshare --uts sh -c 'hostname "$0" && exec sh -c "$1"' "$ns" "$*"
+"""
+        with open(self.agent, "w") as f:
+            f.write(script)
+        os.chmod(self.agent, os.stat(self.agent).st_mode | stat.S_IXUSR | stat.S_IXGRP |
+                 stat.S_IXOTH)
+
+    def _wait_until_reachable(self):
+        # veths come up at once and a bridge without STP forwards at once; wait for the
+        # carrier to show on every host all the same.
+        deadline = time.monotonic() + 10
+        for name in self.names:
+            while True:
+                state = subprocess.run(["ip", "netns", "exec", name, "cat",
+                                        "/sys/class/net/eth0/operstate"], capture_output=True,
+                                       text=True).stdout.strip()
+                if state == "up":
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name}: eth0 is {state!r}, not up")
+                time.sleep(0.1)
