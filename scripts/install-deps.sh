@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   python3-h5py python3-numpy
   slurm-wlm munge libpmix-dev  # tests/slurm; libpmix-dev has the libpmix.so srun --mpi=pmix loads
+  iproute2 util-linux  # tests/multinode: ip netns, veths, a bridge; unshare --uts
   clang-format
   clang libclang-rt-dev libomp-dev  # scripts/sanitize.sh, scripts/fuzz.sh: ASan/UBSan, libFuzzer
 )
