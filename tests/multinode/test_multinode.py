@@ -4,6 +4,10 @@ the same number of ranks gives on one host, where Open MPI moves data through sh
 
 - partition: the dataset written by P ranks on P hosts equals, file for file (read with h5py),
   the one P ranks write on one host.
+- faults (with the TCP keepalive settings jobs/*.sbatch export): a rank SIGKILLed on one host,
+  or that host's link pulled, ends a training job within 30 s with a message naming the lost
+  rank or host and nothing left running, and --resume then continues from the last checkpoint;
+  a link pulled for 2 s and plugged back does not end it.
 - train: P ranks on P hosts (P = 2, 3, 4; and 2 ranks on each of 2 hosts) give the same losses,
   validation and test metrics and embeddings as P ranks on one host; the bytes the hosts sent
   on their veths cover what the program reports it sent (bytes_sent in metrics.jsonl) and
@@ -16,9 +20,11 @@ directory holding cora/.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import h5py
@@ -156,7 +162,118 @@ class AcrossHosts(unittest.TestCase):
         self.check_training(2, 2)
 
 
+# What jobs/partition.sbatch and jobs/train.sbatch export for mpirun (jobs/README.md, Networks).
+KEEPALIVE = [("oob_tcp_keepalive_time", "5"), ("oob_tcp_keepalive_intvl", "2"),
+             ("oob_tcp_keepalive_probes", "3")]
+FAULT_BOUND_S = 30
+
+
+def epochs_logged(run):
+    try:
+        with open(os.path.join(run, "metrics.jsonl")) as f:
+            return sum(1 for _ in f)
+    except FileNotFoundError:
+        return 0
+
+
+def command_name(pid):
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
+
+
+def output(proc):
+    """What a job started by Faults.start_training has printed so far, without epoch lines."""
+    with open(proc.log) as f:
+        return "".join(line for line in f
+                        if not line.startswith(("epoch", "checkpoint", "step ")))
+
+
+class Faults(unittest.TestCase):
+    """A long training run on hosts 0 and 1 (one rank each), then a fault on host 1."""
+
+    def start_training(self, name):
+        run = os.path.join(scratch, name)
+        command = hosts.mpirun_command(
+            2, 1, [BIN, "train", "--data", AcrossHosts.dataset(2), "--epochs", "1000000",
+                   "--eval-every", "0", "--checkpoint-every", "200", "--out", run, "--force"],
+            extra_mca=KEEPALIVE)
+        log = os.path.join(scratch, f"{name}.log")
+        proc = hosts.spawn(command, log)
+        proc.log = log
+        deadline = time.monotonic() + 60
+        while epochs_logged(run) < 500:  # under way, with checkpoints written
+            self.assertIsNone(proc.poll(), f"training ended early:\n{output(proc)}")
+            self.assertLess(time.monotonic(), deadline, "training never got going")
+            time.sleep(0.2)
+        return proc, run
+
+    def expect_job_ends(self, proc, started, lost):
+        try:
+            proc.wait(timeout=FAULT_BOUND_S + 30)
+        except subprocess.TimeoutExpired:
+            self.fail("the job is still running 60 s after the fault")
+        elapsed = time.monotonic() - started
+        print(f"\n  {self.id().split('.')[-1]}: the job ended {elapsed:.1f} s after the fault",
+              file=sys.stderr)
+        out = output(proc)
+        self.assertLessEqual(elapsed, FAULT_BOUND_S, f"ended after {elapsed:.1f} s")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertTrue(any(name in out for name in lost),
+                        f"no mention of {lost} in the output:\n{out[-3000:]}")
+        # Nothing of the job may survive on either host (the cut-off daemon goes too, once its
+        # own keepalive gives up on mpirun).
+        deadline = time.monotonic() + 20
+        while hosts.pids(0) or hosts.pids(1):
+            if time.monotonic() > deadline:
+                self.fail(f"left running: host 0 {hosts.pids(0)}, host 1 {hosts.pids(1)}")
+            time.sleep(0.2)
+
+    def expect_resume_from_last_checkpoint(self, run):
+        checkpoints = sorted(os.listdir(os.path.join(run, "checkpoints")))
+        last = int(checkpoints[-1].split("-")[1].split(".")[0])
+        on_one_host(2, ["train", "--data", AcrossHosts.dataset(2), "--epochs", str(last + 20),
+                        "--eval-every", "0", "--checkpoint-every", "200", "--out", run,
+                        "--resume"])
+        with open(os.path.join(run, "metrics.jsonl")) as f:
+            epochs = [json.loads(line)["epoch"] for line in f]
+        self.assertEqual(epochs[-1], last + 20)
+        self.assertEqual(epochs, sorted(set(epochs)), "epochs repeated or out of order")
+
+    def test_a_rank_killed_on_one_host_ends_the_job(self):
+        proc, run = self.start_training("killed")
+        ranks = [p for p in hosts.pids(1) if command_name(p) == "distgae"]
+        self.assertEqual(len(ranks), 1)
+        started = time.monotonic()
+        os.kill(ranks[0], signal.SIGKILL)
+        self.expect_job_ends(proc, started, ["rank 1", hosts.addresses[1]])
+        self.expect_resume_from_last_checkpoint(run)
+
+    def test_a_pulled_link_ends_the_job(self):
+        proc, run = self.start_training("cut-off")
+        started = time.monotonic()
+        hosts.set_link(1, up=False)
+        try:
+            self.expect_job_ends(proc, started, [hosts.addresses[1], hosts.names[1]])
+        finally:
+            hosts.set_link(1, up=True)
+        self.expect_resume_from_last_checkpoint(run)
+
+    def test_a_two_second_outage_does_not_end_the_job(self):
+        proc, run = self.start_training("outage")
+        hosts.set_link(1, up=False)
+        time.sleep(2)
+        hosts.set_link(1, up=True)
+        logged = epochs_logged(run)
+        time.sleep(FAULT_BOUND_S)
+        self.assertIsNone(proc.poll(), f"the job ended:\n{output(proc)[-3000:]}")
+        self.assertGreater(epochs_logged(run), logged, "training did not go on after the outage")
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 if __name__ == "__main__":
+    # ctest's timeout and a user's kill send SIGTERM: exit normally so the hosts are removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     reason = VirtualHosts.unavailable()
     if reason:
         print(f"SKIPPED: cannot make hosts from network namespaces here: {reason}")

@@ -15,6 +15,7 @@ then the namespaces go (and their veths and bridge with them).
 
 Needs root and iproute2; VirtualHosts.unavailable() says why not, for the test to skip.
 """
+import atexit
 import os
 import shutil
 import signal
@@ -57,6 +58,9 @@ class VirtualHosts:
 
     # --- setup and teardown -------------------------------------------------------------
     def start(self):
+        # Also on an interpreter exit that skips the test's teardown (sys.exit, an uncaught
+        # error, SIGTERM turned into SystemExit by the test's main).
+        atexit.register(self.close)
         try:
             self._add_namespace(self.switch)
             self._in(self.switch, "ip", "link", "add", "br0", "type", "bridge")
@@ -129,19 +133,38 @@ class VirtualHosts:
             command += ["--mca", key, value]
         return self.host_command(0, command + list(argv))
 
-    def run(self, command, timeout, env=None):
-        """Runs `command` (from host_command or mpirun_command) in a process group of its own,
-        killed whole if it outlives `timeout`; returns (exit code or None on timeout, output)."""
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, start_new_session=True, env=env)
+    def spawn(self, command, output):
+        """Starts `command` (from host_command or mpirun_command) in a process group of its
+        own, its output going to the file `output` (a pipe nobody reads while it runs would
+        fill and stall the job); close() kills the group if it is still running."""
+        with open(output, "w") as sink:
+            proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
         self._processes.append(proc)
+        return proc
+
+    def run(self, command, timeout):
+        """Runs `command`, killed whole if it outlives `timeout`; returns (exit code or None on
+        timeout, output)."""
+        output = os.path.join(self.dir, f"run-{len(self._processes)}.log")
+        proc = self.spawn(command, output)
         try:
-            out, _ = proc.communicate(timeout=timeout)
-            return proc.returncode, out
+            proc.wait(timeout=timeout)
+            code = proc.returncode
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            return None, out
+            proc.wait()
+            code = None
+        with open(output) as f:
+            return code, f.read()
+
+    def set_link(self, host, up):
+        """Sets host `host`'s veth up or down (its cable plugged in or pulled)."""
+        self._in(self.names[host], "ip", "link", "set", "eth0", "up" if up else "down")
+
+    def pids(self, host):
+        """Processes running on host `host`."""
+        return [int(p) for p in _ip("netns", "pids", self.names[host], check=False).stdout.split()]
 
     def tx_bytes(self, host):
         """Bytes host `host` has sent on its veth."""
