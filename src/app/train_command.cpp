@@ -1,8 +1,10 @@
 // `distgae train`: flags → MPI → dataset (read, or partitioned in memory) → run_training.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "app/commands.hpp"
 #include "app/flag_checks.hpp"
@@ -31,6 +33,7 @@ struct TrainFlags {
   std::string model = "gae";
   std::string decoder = "sampled";
   bool verbose = false;
+  std::string stall_timeout = "auto";
 };
 
 struct LoadedData {
@@ -107,6 +110,9 @@ int run_train(TrainFlags& flags) {
   TrainingConfig& config = flags.config;
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
+  config.stall_timeout = flags.stall_timeout == "auto"  ? kStallTimeoutAuto
+                         : flags.stall_timeout == "off" ? kStallTimeoutOff
+                                                        : std::stod(flags.stall_timeout);
 
   // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
   agree_on_errors(world, [&] { check_input_flags(flags); });
@@ -180,6 +186,21 @@ void add_train_command(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--resume", c.resume,
                 "Continue from the newest readable checkpoint in --out (start fresh if none)");
   cmd->add_flag("--force", c.force, "Replace a previous run in --out");
+  cmd->add_option("--stall-timeout", flags->stall_timeout,
+                  "Seconds without finishing an epoch after which a rank ends the job (a peer "
+                  "frozen or cut off): auto (10 x the slowest epoch so far, at least 120), off, "
+                  "or a number")
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        if (value == "auto" || value == "off") return "";
+        try {
+          std::size_t used = 0;
+          const double seconds = std::stod(value, &used);
+          if (used == value.size() && std::isfinite(seconds) && seconds > 0) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be auto, off or a positive number of seconds, not '" + value + "'";
+      });
   cmd->add_flag("--verbose", flags->verbose, "Log from every rank");
   cmd->callback([flags, &action] { action = [flags] { return run_train(*flags); }; });
 }

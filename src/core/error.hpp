@@ -18,6 +18,8 @@ class InputError : public std::runtime_error {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
+// A rank made no progress for --stall-timeout seconds (a peer frozen or cut off) and ended.
+inline constexpr int kExitStalled = 3;
 // Training stopped on SIGTERM/SIGUSR1 after writing a checkpoint: requeue and --resume
 // (75 is sysexits' EX_TEMPFAIL, "try again later").
 inline constexpr int kExitCheckpointed = 75;

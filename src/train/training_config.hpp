@@ -29,7 +29,14 @@ struct TrainingConfig {
   int checkpoint_every = 10;  // epochs between checkpoints (0: only on a stop signal)
   int keep = 3;               // checkpoints kept
   bool resume = false;        // continue from the newest readable checkpoint in out_dir
+  // --stall-timeout: seconds without an epoch or checkpoint before a rank ends the job;
+  // kStallTimeoutAuto sizes it from the epochs seen, kStallTimeoutOff disables it. How the run
+  // is watched, not what it computes: config_json leaves it out (a resume may change it).
+  double stall_timeout = -1.0;
 };
+
+inline constexpr double kStallTimeoutAuto = -1.0;
+inline constexpr double kStallTimeoutOff = 0.0;
 
 // JSON text of every field (checkpoints record it; resume compares it).
 std::string config_json(const TrainingConfig& config);

@@ -1,8 +1,13 @@
 #include "train/training_run.hpp"
 
 #include <sched.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -12,6 +17,8 @@
 #include "core/log.hpp"
 #include "core/memory.hpp"
 #include "core/parallel_work.hpp"
+#include "core/progress_watchdog.hpp"
+#include "core/timer.hpp"
 #include "train/checkpointing.hpp"
 #include "train/run_directory.hpp"
 #include "train/run_outputs.hpp"
@@ -86,11 +93,45 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
             config.out_dir, meta.num_nodes, config.latent, world.size());
 }
 
+// --stall-timeout auto: generous beside the slowest stretch between two progress points seen so
+// far (an epoch, with its evaluation and checkpoint), never below two minutes (start-up, the
+// first epoch, the final evaluation and outputs).
+constexpr double kStallFloorSeconds = 120.0;
+constexpr double kStallEpochFactor = 10.0;
+
+std::chrono::milliseconds stall_timeout(const TrainingConfig& config, double slowest_seconds) {
+  const double seconds = config.stall_timeout > 0
+                             ? config.stall_timeout
+                             : std::max(kStallFloorSeconds, kStallEpochFactor * slowest_seconds);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+// Ends this rank, which makes the launcher end the job: a rank waiting in a collective on a
+// peer that froze or lost its link would otherwise wait forever. _Exit: the main thread is
+// blocked inside MPI, and nothing else may touch it from here.
+ProgressWatchdog::StallHandler end_on_stall(int rank) {
+  char host[256] = "?";
+  gethostname(host, sizeof(host) - 1);
+  return [rank, hostname = std::string(host)](double seconds, const std::string& waiting) {
+    std::fprintf(stderr,
+                 "distgae: error: rank %d on %s made no progress for %.0f s (%s): a peer is "
+                 "frozen or cut off, or --stall-timeout is too short; ending the job (exit "
+                 "code %d; --resume continues from the last checkpoint)\n",
+                 rank, hostname.c_str(), seconds, waiting.c_str(), kExitStalled);
+    std::fflush(stderr);
+    std::_Exit(kExitStalled);
+  };
+}
+
 }  // namespace
 
 int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData part,
                  const Communicator& world) {
   min_parallel_work();  // a malformed DISTGAE_MIN_PARALLEL_WORK stops the run before any output
+  std::optional<ProgressWatchdog> watchdog;
+  if (config.stall_timeout != kStallTimeoutOff) {
+    watchdog.emplace(stall_timeout(config, 0.0), end_on_stall(world.rank()));
+  }
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
             model_name(config.model), decoder_name(config.decoder), meta.num_nodes,
@@ -105,6 +146,9 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
   EpochProfile profile;
   std::int64_t last_epoch = start.first_epoch - 1;
   bool stopped = false;
+  double slowest_step = 0.0;
+  Stopwatch step;
+  if (watchdog) watchdog->progress(fmt::format("epoch {}", start.first_epoch));
   trainer.train(start.first_epoch, [&](const EpochRecord& record) {
     metrics.write(record);
     print_epoch(record, config.epochs);
@@ -117,8 +161,15 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
     if (stopped || checkpoints.due(record.epoch)) {
       checkpoints.save(trainer, record.epoch, metrics.text());
     }
+    if (watchdog) {
+      slowest_step = std::max(slowest_step, step.seconds());
+      watchdog->set_timeout(stall_timeout(config, slowest_step));
+      watchdog->progress(fmt::format("epoch {}", record.epoch + 1));
+    }
+    step.restart();
     return !stopped;
   });
+  if (watchdog) watchdog->progress("the test evaluation and the outputs");
   if (stopped) {
     log::info(
         "stopped by a signal after epoch {}; the checkpoint is written; exit code {} "

@@ -7,7 +7,8 @@ the same number of ranks gives on one host, where Open MPI moves data through sh
 - faults (with the TCP keepalive settings jobs/*.sbatch export): a rank SIGKILLed on one host,
   or that host's link pulled, ends a training job within 30 s with a message naming the lost
   rank or host and nothing left running, and --resume then continues from the last checkpoint;
-  a link pulled for 2 s and plugged back does not end it.
+  a rank frozen (SIGSTOP) ends it through the other rank's --stall-timeout; a link pulled for
+  2 s and plugged back does not end it.
 - train: P ranks on P hosts (P = 2, 3, 4; and 2 ranks on each of 2 hosts) give the same losses,
   validation and test metrics and embeddings as P ranks on one host; the bytes the hosts sent
   on their veths cover what the program reports it sent (bytes_sent in metrics.jsonl) and
@@ -191,11 +192,12 @@ def output(proc):
 class Faults(unittest.TestCase):
     """A long training run on hosts 0 and 1 (one rank each), then a fault on host 1."""
 
-    def start_training(self, name):
+    def start_training(self, name, extra=()):
         run = os.path.join(scratch, name)
         command = hosts.mpirun_command(
             2, 1, [BIN, "train", "--data", AcrossHosts.dataset(2), "--epochs", "1000000",
-                   "--eval-every", "0", "--checkpoint-every", "200", "--out", run, "--force"],
+                   "--eval-every", "0", "--checkpoint-every", "200", "--out", run, "--force",
+                   *extra],
             extra_mca=KEEPALIVE)
         log = os.path.join(scratch, f"{name}.log")
         proc = hosts.spawn(command, log)
@@ -256,6 +258,18 @@ class Faults(unittest.TestCase):
             self.expect_job_ends(proc, started, [hosts.addresses[1], hosts.names[1]])
         finally:
             hosts.set_link(1, up=True)
+        self.expect_resume_from_last_checkpoint(run)
+
+    def test_a_frozen_rank_ends_the_job_through_the_stall_watchdog(self):
+        # SIGSTOP: the rank's connections stay open and its kernel answers keepalives, so only
+        # the other rank's watchdog (--stall-timeout) can tell; its launcher then kills the job.
+        proc, run = self.start_training("frozen", ["--stall-timeout", "5"])
+        ranks = [p for p in hosts.pids(1) if command_name(p) == "distgae"]
+        self.assertEqual(len(ranks), 1)
+        started = time.monotonic()
+        os.kill(ranks[0], signal.SIGSTOP)
+        self.expect_job_ends(proc, started, [f"rank 0 on {hosts.names[0]} made no progress"])
+        self.assertIn("exit code 3", output(proc))
         self.expect_resume_from_last_checkpoint(run)
 
     def test_a_two_second_outage_does_not_end_the_job(self):
