@@ -188,7 +188,7 @@ void add_train_command(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--force", c.force, "Replace a previous run in --out");
   cmd->add_option("--stall-timeout", flags->stall_timeout,
                   "Seconds without finishing an epoch after which a rank ends the job (a peer "
-                  "frozen or cut off): auto (10 x the slowest epoch so far, at least 120), off, "
+                  "frozen or cut off): auto (10 x the slowest epoch so far, at least 300), off, "
                   "or a number")
       ->capture_default_str()
       ->check([](const std::string& value) -> std::string {

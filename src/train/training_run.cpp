@@ -94,9 +94,9 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
 }
 
 // --stall-timeout auto: generous beside the slowest stretch between two progress points seen so
-// far (an epoch, with its evaluation and checkpoint), never below two minutes (start-up, the
+// far (an epoch, with its evaluation and checkpoint), never below five minutes (start-up, the
 // first epoch, the final evaluation and outputs).
-constexpr double kStallFloorSeconds = 120.0;
+constexpr double kStallFloorSeconds = 300.0;
 constexpr double kStallEpochFactor = 10.0;
 
 std::chrono::milliseconds stall_timeout(const TrainingConfig& config, double slowest_seconds) {
