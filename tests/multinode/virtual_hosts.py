@@ -37,11 +37,24 @@ class VirtualHosts:
             return "not root: network namespaces need CAP_SYS_ADMIN"
         if shutil.which("ip") is None or shutil.which("unshare") is None:
             return "iproute2 (ip) or util-linux (unshare) missing"
+        # Everything start() needs, tried once in a scratch namespace: a machine may allow
+        # namespaces but lack veth or bridge support, or forbid a UTS namespace.
         probe = f"dgprobe{os.getpid()}"
         made = _ip("netns", "add", probe, check=False)
         if made.returncode != 0:
             return f"ip netns add failed: {made.stderr.strip()}"
-        _ip("netns", "del", probe, check=False)
+        try:
+            for what, argv in (
+                    ("a veth pair", ["ip", "link", "add", "p0", "type", "veth", "peer", "name",
+                                     "p1"]),
+                    ("a bridge", ["ip", "link", "add", "b0", "type", "bridge"]),
+                    ("a UTS namespace", ["unshare", "--uts", "hostname", "probe"])):
+                tried = subprocess.run(["ip", "netns", "exec", probe, *argv],
+                                       capture_output=True, text=True)
+                if tried.returncode != 0:
+                    return f"cannot make {what}: {tried.stderr.strip()}"
+        finally:
+            _ip("netns", "del", probe, check=False)
         return None
 
     def __init__(self, count, network=213):
