@@ -1,6 +1,8 @@
 """distgae across hosts on a real network stack: hosts are network namespaces on this machine
 (virtual_hosts.py), Open MPI runs over TCP between them, and the results must be the very bits
 the same number of ranks gives on one host, where Open MPI moves data through shared memory.
+Every host has a /tmp of its own (node-local scratch), so nothing may rely on a file another
+host wrote outside the shared dataset and run directories.
 
 - partition: the dataset written by P ranks on P hosts equals, file for file (read with h5py),
   the one P ranks write on one host.
@@ -46,12 +48,13 @@ TIMEOUT = 120
 EPOCHS = 20
 
 hosts = None    # the VirtualHosts of this module (4 hosts)
-scratch = None  # datasets and runs, visible to every host (one file system)
+scratch = None  # datasets and runs, visible to every host (the shared file system)
 
 
 def setUpModule():
     global hosts, scratch
-    scratch = tempfile.mkdtemp(prefix="distgae-multinode-")
+    # Outside /tmp, which is private to each host (node-local scratch): only this is shared.
+    scratch = tempfile.mkdtemp(prefix="distgae-multinode-", dir="/var/tmp")
     hosts = VirtualHosts(4).start()
 
 

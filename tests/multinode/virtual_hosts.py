@@ -5,7 +5,9 @@ whose other end sits on a bridge inside a namespace of its own (the "switch"): t
 each other only through that bridge, have no route anywhere else, and the machine's own
 namespace gets no address, route or interface. Every process on a host also runs in a UTS
 namespace of its own whose hostname is the host's name, so Open MPI sees one node per host and
-moves every byte between hosts over TCP through the veths (never through shared memory).
+moves every byte between hosts over TCP through the veths (never through shared memory), and in
+a mount namespace where /tmp is a directory of that host alone (node-local scratch): only what
+lies outside /tmp (the run and dataset directories) is shared between hosts.
 
 mpirun itself runs on host 0; it starts its daemons on the other hosts through an rsh agent
 (a script written here) that enters the host named by the address it is given. Everything is
@@ -64,13 +66,19 @@ class VirtualHosts:
         self.names = [f"{self.prefix}h{i}" for i in range(count)]
         self.subnet = f"10.{network}.{os.getpid() % 250}"
         self.addresses = [f"{self.subnet}.{i + 1}" for i in range(count)]
-        self.dir = tempfile.mkdtemp(prefix="distgae-hosts-")
+        # Not under /tmp: every host sees a private /tmp of its own (node-local scratch, as on
+        # many clusters), and the agent must be visible from all of them.
+        self.dir = tempfile.mkdtemp(prefix="distgae-hosts-", dir="/var/tmp")
+        self.private_tmp = [os.path.join(self.dir, f"tmp-{name}") for name in self.names]
         self.agent = os.path.join(self.dir, "rsh-agent")
         self._made = []
         self._processes = []
 
     # --- setup and teardown -------------------------------------------------------------
     def start(self):
+        for path in self.private_tmp:
+            os.makedirs(path, mode=0o1777)
+            os.chmod(path, 0o1777)
         # Also on an interpreter exit that skips the test's teardown (sys.exit, an uncaught
         # error, SIGTERM turned into SystemExit by the test's main).
         atexit.register(self.close)
@@ -128,10 +136,11 @@ class VirtualHosts:
 
     # --- running -------------------------------------------------------------------------
     def host_command(self, host, argv):
-        """argv run on `host` (an index): its network namespace and hostname."""
+        """argv run on `host` (an index): its network namespace, hostname and private /tmp."""
         name = self.names[host]
-        return ["ip", "netns", "exec", name, "unshare", "--uts", "sh", "-c",
-                f'hostname {name} && exec "$@"', "sh", *argv]
+        return ["ip", "netns", "exec", name, "unshare", "--uts", "--mount", "sh", "-c",
+                f'mount --bind {self.private_tmp[host]} /tmp && hostname {name} && exec "$@"',
+                "sh", *argv]
 
     def mpirun_command(self, hosts, ranks_per_host, argv, extra_mca=()):
         """mpirun on host 0 starting `ranks_per_host` ranks on each of the first `hosts` hosts,
@@ -197,7 +206,8 @@ class VirtualHosts:
     def _write_agent(self):
         # Open MPI calls the agent as `agent [options] HOST COMMAND...`, HOST one of our
         # addresses; the command runs in that host's namespace under its hostname.
-        cases = "\n".join(f'    {a}) ns={n} ;;' for a, n in zip(self.addresses, self.names))
+        cases = "\n".join(f'    {a}) ns={n} tmp={t} ;;'
+                           for a, n, t in zip(self.addresses, self.names, self.private_tmp))
         script = f"""#!/bin/sh
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -210,7 +220,8 @@ case "$host" in
 {cases}
     *) echo "rsh-agent: unknown host $host" >&2; exit 255 ;;
 esac
-exec ip netns exec "$ns" unshare --uts sh -c 'hostname "$0" && exec sh -c "$1"' "$ns" "$*"
+exec ip netns exec "$ns" unshare --uts --mount \\
+  sh -c 'mount --bind "$2" /tmp && hostname "$0" && exec sh -c "$1"' "$ns" "$*" "$tmp"
 """
         with open(self.agent, "w") as f:
             f.write(script)
