@@ -30,13 +30,11 @@ import tempfile
 import time
 import unittest
 
-import h5py
-import numpy as np
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 from dataset_digest import dataset_digests  # noqa: E402
+from run_outputs import assert_same_run, metrics  # noqa: E402
 from virtual_hosts import VirtualHosts  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -98,24 +96,6 @@ def train_argv(data, out):
             "5", "--seed", "3", "--out", out]
 
 
-def metrics(run):
-    """metrics.jsonl without the timings: losses, validation metrics and bytes per epoch."""
-    kept = ("epoch", "loss", "reconstruction", "kl", "val_auc", "val_ap", "bytes_sent")
-    with open(os.path.join(run, "metrics.jsonl")) as f:
-        return [{k: v for k, v in json.loads(line).items() if k in kept} for line in f]
-
-
-def embeddings(run):
-    with h5py.File(os.path.join(run, "embeddings", "embeddings.h5"), "r") as f:
-        order = np.argsort(f["node_id"][()])
-        return {name: f[name][()][order] for name in ("embedding", "logstd")}
-
-
-def summary(run):
-    with open(os.path.join(run, "summary.json")) as f:
-        return json.load(f)
-
-
 class AcrossHosts(unittest.TestCase):
     datasets = {}  # parts -> dataset partitioned on one host
 
@@ -145,11 +125,7 @@ class AcrossHosts(unittest.TestCase):
         on_hosts(host_count, ranks_per_host, train_argv(data, remote))
         on_the_wire = sum(hosts.tx_bytes(h) - b for h, b in enumerate(sent_before))
 
-        self.assertEqual(metrics(remote), metrics(local))
-        self.assertEqual(summary(remote)["test_auc"], summary(local)["test_auc"])
-        self.assertEqual(summary(remote)["test_ap"], summary(local)["test_ap"])
-        for name, values in embeddings(local).items():
-            np.testing.assert_array_equal(embeddings(remote)[name], values, err_msg=name)
+        assert_same_run(self, remote, local)
         return on_the_wire, sum(epoch["bytes_sent"] for epoch in metrics(remote))
 
     def test_training_gives_the_same_bits_as_on_one_host(self):

@@ -37,8 +37,8 @@ class VirtualHosts:
         """None when namespaces can be made here, else the reason."""
         if os.geteuid() != 0:
             return "not root: network namespaces need CAP_SYS_ADMIN"
-        if shutil.which("ip") is None or shutil.which("unshare") is None:
-            return "iproute2 (ip) or util-linux (unshare) missing"
+        if any(shutil.which(tool) is None for tool in ("ip", "unshare", "nsenter")):
+            return "iproute2 (ip) or util-linux (unshare, nsenter) missing"
         # Everything start() needs, tried once in a scratch namespace: a machine may allow
         # namespaces but lack veth or bridge support, or forbid a UTS namespace.
         probe = f"dgprobe{os.getpid()}"
@@ -136,9 +136,12 @@ class VirtualHosts:
 
     # --- running -------------------------------------------------------------------------
     def host_command(self, host, argv):
-        """argv run on `host` (an index): its network namespace, hostname and private /tmp."""
+        """argv run on `host` (an index): its network namespace, hostname and private /tmp.
+
+        nsenter rather than `ip netns exec`, which mounts a sysfs of the namespace's own over
+        /sys and so hides /sys/fs/cgroup (slurmd will not start without it)."""
         name = self.names[host]
-        return ["ip", "netns", "exec", name, "unshare", "--uts", "--mount", "sh", "-c",
+        return ["nsenter", f"--net=/run/netns/{name}", "unshare", "--uts", "--mount", "sh", "-c",
                 f'mount --bind {self.private_tmp[host]} /tmp && hostname {name} && exec "$@"',
                 "sh", *argv]
 
@@ -220,7 +223,7 @@ case "$host" in
 {cases}
     *) echo "rsh-agent: unknown host $host" >&2; exit 255 ;;
 esac
-exec ip netns exec "$ns" unshare --uts --mount \\
+exec nsenter --net="/run/netns/$ns" unshare --uts --mount \\
   sh -c 'mount --bind "$2" /tmp && hostname "$0" && exec sh -c "$1"' "$ns" "$*" "$tmp"
 """
         with open(self.agent, "w") as f:

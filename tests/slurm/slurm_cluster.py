@@ -53,18 +53,26 @@ def _real_memory_mb():
 
 
 class SlurmCluster:
-    """One node (this host, as 127.0.0.1) in one partition `debug`.
+    """One partition `debug` of one node (this host, as 127.0.0.1), or of one node per host of
+    a tests/multinode VirtualHosts (started): slurmctld then runs on host 0, one slurmd on each
+    host (in its network namespace, under its hostname, with its private /tmp), and the client
+    commands run on host 0, the only place the controller can be reached from.
 
-    cpus: CPUs declared for the node; more than the machine has lets a 4-task job run on a
+    cpus: CPUs declared for each node; more than the machine has lets a 4-task job run on a
     2-core CI machine (slurmd accepts the declaration: SlurmdParameters=config_overrides).
     """
 
-    def __init__(self, cpus=None, keep_dir=False):
+    def __init__(self, cpus=None, keep_dir=False, hosts=None):
         self.cpus = cpus or max(os.cpu_count() or 1, 8)
         self.keep_dir = keep_dir
+        self.hosts = hosts
         self.dir = None
-        self.node = socket.gethostname().split(".")[0]
-        self.procs = {}  # daemon name -> Popen
+        if hosts is None:
+            self.nodes = [(socket.gethostname().split(".")[0], "127.0.0.1")]
+        else:
+            self.nodes = list(zip(hosts.names, hosts.addresses))
+        self.node = self.nodes[0][0]  # the controller's node
+        self.procs = {}  # daemon name (slurmd: slurmd-<node>) -> Popen
         self._logs = []
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -84,7 +92,10 @@ class SlurmCluster:
         if missing:
             raise ClusterError(f"not installed: {' '.join(missing)} (Debian: apt-get install "
                                "slurm-wlm munge, or scripts/install-deps.sh)")
-        self.dir = tempfile.mkdtemp(prefix="distgae-slurm-")
+        # Hosts have a private /tmp: the cluster's files (configuration, munge socket) must be
+        # where all of them see it.
+        self.dir = tempfile.mkdtemp(prefix="distgae-slurm-",
+                                    dir=None if self.hosts is None else "/var/tmp")
         os.chmod(self.dir, 0o755)  # jobs run as root here, but keep the tree traversable
         for sub in ("etc", "state", "spool", "log", "run"):
             os.makedirs(os.path.join(self.dir, sub))
@@ -96,6 +107,7 @@ class SlurmCluster:
         except BaseException:
             self.stop()
             raise
+        return self
 
     def stop(self):
         """Cancels every job, stops the daemons (TERM, then KILL), kills leftover job
@@ -109,10 +121,8 @@ class SlurmCluster:
             deadline = time.time() + 20
             while time.time() < deadline and self._squeue_ids():
                 time.sleep(0.5)
-        for name in reversed(DAEMONS):
-            proc = self.procs.pop(name, None)
-            if proc is not None:
-                self._terminate(proc)
+        for name in reversed(list(self.procs)):  # slurmds, slurmctld, munged
+            self._terminate(self.procs.pop(name))
         self._kill_leftovers()
         for log in self._logs:
             log.close()
@@ -136,8 +146,15 @@ class SlurmCluster:
                 del env[key]  # a job's variables would confuse the client commands
         return env
 
+    def on_controller(self, argv):
+        """argv run where the controller can be reached (host 0 when there are hosts)."""
+        argv = list(map(str, argv))
+        if self.hosts is None:
+            return argv
+        return ["ip", "netns", "exec", self.hosts.names[0], *argv]
+
     def command(self, *args, check=True, timeout=60):
-        proc = subprocess.run(list(map(str, args)), env=self.env, capture_output=True,
+        proc = subprocess.run(self.on_controller(args), env=self.env, capture_output=True,
                               text=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise ClusterError(f"{' '.join(map(str, args))} exited {proc.returncode}: "
@@ -149,7 +166,8 @@ class SlurmCluster:
         exported too). Returns the job id (a string; `123` or, for arrays, the array id)."""
         env = self.env
         env.update({k: str(v) for k, v in (export or {}).items()})
-        proc = subprocess.run(["sbatch", "--parsable", *map(str, options), script], env=env,
+        proc = subprocess.run(self.on_controller(["sbatch", "--parsable", *options, script]),
+                              env=env,
                               cwd=cwd or self.dir, capture_output=True, text=True, timeout=60)
         if proc.returncode != 0:
             raise ClusterError(f"sbatch {script} exited {proc.returncode}: {proc.stderr}")
@@ -207,10 +225,15 @@ class SlurmCluster:
         d = self.dir
         ctld_port, slurmd_port = _free_port(), _free_port()
         memory_mb = _real_memory_mb()
+        for node, _ in self.nodes:
+            os.makedirs(os.path.join(d, "spool", node))
+        nodes = "\n".join(f"NodeName={node} NodeAddr={address} CPUs={self.cpus} "
+                          f"RealMemory={memory_mb} State=UNKNOWN" for node, address in self.nodes)
+        ctld_node, ctld_address = self.nodes[0]
         conf = f"""\
 # Generated by tests/slurm/slurm_cluster.py: a throwaway one-node cluster.
 ClusterName=distgae-test
-SlurmctldHost={self.node}(127.0.0.1)
+SlurmctldHost={ctld_node}({ctld_address})
 SlurmctldPort={ctld_port}
 SlurmdPort={slurmd_port}
 SlurmUser=root
@@ -220,11 +243,12 @@ CredType=cred/munge
 # cred_expire is also how long a requeued job waits before it may start again (default 120 s).
 AuthInfo=socket={self.munge_socket},cred_expire=10
 StateSaveLocation={d}/state
-SlurmdSpoolDir={d}/spool
+# %n: the node's name, so several slurmd can share the directory.
+SlurmdSpoolDir={d}/spool/%n
 SlurmctldPidFile={d}/run/slurmctld.pid
-SlurmdPidFile={d}/run/slurmd.pid
+SlurmdPidFile={d}/run/slurmd-%n.pid
 SlurmctldLogFile={d}/log/slurmctld.log
-SlurmdLogFile={d}/log/slurmd.log
+SlurmdLogFile={d}/log/slurmd-%n.log
 SlurmctldDebug=info
 SlurmdDebug=info
 # No cgroups in containers: track processes through /proc, bind nothing.
@@ -244,35 +268,42 @@ MinJobAge=600
 InactiveLimit=0
 SchedulerType=sched/backfill
 SchedulerParameters=sched_interval=2,bf_interval=1
-NodeName={self.node} NodeAddr=127.0.0.1 CPUs={self.cpus} RealMemory={memory_mb} State=UNKNOWN
+{nodes}
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 """
         with open(self.conf, "w") as f:
             f.write(conf)
 
     def _start_slurm_daemons(self):
-        self._spawn("slurmctld", ["slurmctld", "-D", "-c", "-f", self.conf])
+        self._spawn("slurmctld", ["slurmctld", "-D", "-c", "-f", self.conf], host=0)
         def answers():
             ping = self.command("scontrol", "ping", check=False, timeout=10)
             return ping.returncode == 0 and "UP" in ping.stdout
         self._wait_for(answers, 30, "slurmctld to answer", "slurmctld")
-        self._spawn("slurmd", ["slurmd", "-D", "-f", self.conf, "-N", self.node])
+        for host, (node, _) in enumerate(self.nodes):
+            self._spawn(f"slurmd-{node}", ["slurmd", "-D", "-f", self.conf, "-N", node],
+                        host=host)
 
     def _wait_node_idle(self, timeout):
         def idle():
             out = self.command("sinfo", "--noheader", "--Node", "--format=%T", check=False)
-            return out.returncode == 0 and out.stdout.strip().rstrip("*") in ("idle", "mixed")
-        self._wait_for(idle, timeout, f"node {self.node} to be idle", "slurmd")
+            states = [s.rstrip("*") for s in out.stdout.split()]
+            return (out.returncode == 0 and len(states) == len(self.nodes) and
+                    all(s in ("idle", "mixed") for s in states))
+        self._wait_for(idle, timeout, "every node to be idle", f"slurmd-{self.nodes[-1][0]}")
 
     # -- processes ------------------------------------------------------------------------------
     def _path(self):
         return os.environ.get("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin"
 
-    def _spawn(self, name, argv):
+    def _spawn(self, name, argv, host=None):
+        """Starts a daemon; on host `host` (its namespaces) when the cluster has hosts."""
         log = open(os.path.join(self.dir, "log", f"{name}.stdout"), "w")
         self._logs.append(log)
         env = self.env
         env["DISTGAE_SLURM_TEST_DIR"] = self.dir  # marks its children for _kill_leftovers
+        if self.hosts is not None and host is not None:
+            argv = self.hosts.host_command(host, argv)
         self.procs[name] = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, env=env,
                                             start_new_session=True,

@@ -16,13 +16,13 @@ import tempfile
 import time
 import unittest
 
-import h5py
 import numpy as np
 
 from slurm_cluster import SlurmCluster
+from slurm_jobs import (JOBS, JobRunner, assert_same_model, read_embeddings, read_json,
+                        read_metrics)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-JOBS = os.path.join(ROOT, "jobs")
 BIN = os.path.abspath(os.environ.get("DISTGAE_BIN", os.path.join(ROOT, "build", "distgae")))
 DATA = os.path.abspath(os.environ.get("DISTGAE_DATA", os.path.join(ROOT, "data")))
 CORA_EDGES = os.path.join(DATA, "cora", "edges.txt")
@@ -31,6 +31,7 @@ CORA_NODES = 2708
 KEEP = os.environ.get("DISTGAE_SLURM_KEEP") == "1"
 
 cluster = None  # the SlurmCluster of this module
+jobs = None     # its JobRunner
 scratch = None  # a temporary directory: datasets, runs, job logs
 dataset = None  # Cora in 2 parts, written by jobs/partition.sbatch
 
@@ -46,19 +47,20 @@ def trainer_can_resume():
 
 
 def setUpModule():
-    global cluster, scratch, dataset
+    global cluster, jobs, scratch, dataset
     if not os.access(BIN, os.X_OK):
         raise RuntimeError(f"DISTGAE_BIN={BIN} is not an executable")
     scratch = tempfile.mkdtemp(prefix="distgae-slurm-jobs-")
     os.chmod(scratch, 0o755)
     cluster = SlurmCluster(keep_dir=KEEP)
+    jobs = JobRunner(cluster, scratch, BIN)
     try:
         cluster.start()
         if KEEP:
             print(f"\nDISTGAE_SLURM_KEEP: jobs in {scratch}, cluster in {cluster.dir}")
         dataset = os.path.join(scratch, "cora-2")
         # Three tasks for two parts: the ranks share the work whatever the part count.
-        run_job("partition", "partition.sbatch", "--ntasks=3", GRAPH=CORA_EDGES,
+        jobs.run("partition", "partition.sbatch", "--ntasks=3", GRAPH=CORA_EDGES,
                 FEATURES=CORA_FEATURES, PARTS=2, SEED=0, OUT=dataset)
     except BaseException:
         tearDownModule()  # unittest skips it when setUpModule fails
@@ -72,73 +74,6 @@ def tearDownModule():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def job_env(**params):
-    """What every job gets: the binary, Open MPI's permission to run as root (CI), params."""
-    env = {"DISTGAE": BIN, "OMPI_ALLOW_RUN_AS_ROOT": 1, "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": 1,
-           "OMPI_MCA_rmaps_base_oversubscribe": 1}
-    env.update(params)
-    return env
-
-
-def submit(name, script, *options, **params):
-    """sbatch jobs/<script> with params as environment variables; the log goes to
-    scratch/<name>.out (array elements: <name>-<index>.out). Returns the job id."""
-    output = os.path.join(scratch, f"{name}-%a.out" if any(
-        o.startswith("--array") for o in options) else f"{name}.out")
-    return cluster.sbatch(os.path.join(JOBS, script), f"--output={output}", *options,
-                          export=job_env(**params), cwd=scratch)
-
-
-def log_of(name):
-    path = os.path.join(scratch, f"{name}.out")
-    if not os.path.exists(path):
-        return "(no log)"
-    with open(path, errors="replace") as f:
-        return f.read()
-
-
-def run_job(name, script, *options, timeout=180, expect_state="COMPLETED", **params):
-    """Submits and waits for the job; fails the test, showing the job's log, unless it ends in
-    expect_state. Returns the (last) `scontrol show job` record."""
-    job_id = submit(name, script, *options, **params)
-    record = cluster.wait_done(job_id, timeout)[-1]
-    if record["JobState"] != expect_state:
-        raise AssertionError(f"job {name} ({job_id}) ended {record['JobState']} exit "
-                             f"{record['ExitCode']}, expected {expect_state}:\n{log_of(name)}")
-    return record
-
-
-def wait_for_epochs(run_dir, epochs, job_id, timeout=120):
-    """Waits until run_dir/metrics.jsonl holds `epochs` lines (the job still running)."""
-    path = os.path.join(run_dir, "metrics.jsonl")
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if os.path.exists(path):
-            with open(path) as f:
-                if sum(1 for _ in f) >= epochs:
-                    return
-        states = {r["JobState"] for r in cluster.jobs(job_id)}
-        if states and not states & {"PENDING", "RUNNING", "CONFIGURING"}:
-            raise AssertionError(f"job {job_id} is {states} before epoch {epochs}")
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id}: no epoch {epochs} in {path} after {timeout} s")
-
-
-def read_json(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def read_metrics(run_dir):
-    with open(os.path.join(run_dir, "metrics.jsonl")) as f:
-        return [json.loads(line) for line in f]
-
-
-def read_embeddings(run_dir):
-    with h5py.File(os.path.join(run_dir, "embeddings", "embeddings.h5")) as f:
-        return f["node_id"][:], f["embedding"][:]
-
-
 class PartitionJob(unittest.TestCase):
     def test_writes_a_dataset_with_the_requested_parts(self):
         info = json.loads(subprocess.run([BIN, "info", "--json", dataset], check=True,
@@ -146,8 +81,8 @@ class PartitionJob(unittest.TestCase):
         self.assertEqual(info["parts"], 2)
         self.assertEqual(info["nodes"], CORA_NODES)
         self.assertEqual(info["seed"], 0)
-        self.assertIn("partition.sbatch: job", log_of("partition"))
-        self.assertIn("on 3 ranks", log_of("partition"))
+        self.assertIn("partition.sbatch: job", jobs.log_of("partition"))
+        self.assertIn("on 3 ranks", jobs.log_of("partition"))
         self.assertEqual(info["partitioner"], "ptscotch")
 
 
@@ -157,9 +92,9 @@ class TrainJobWithSrun(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.out = os.path.join(scratch, "train")
-        cls.record = run_job("train", "train.sbatch", "--ntasks=2", "--cpus-per-task=2",
+        cls.record = jobs.run("train", "train.sbatch", "--ntasks=2", "--cpus-per-task=2",
                              DATA=dataset, OUT=cls.out, EPOCHS=40, SEED=1, CHECKPOINT_EVERY=20)
-        cls.log = log_of("train")
+        cls.log = jobs.log_of("train")
 
     def test_job_exits_0(self):
         self.assertEqual(self.record["ExitCode"], "0:0")
@@ -190,10 +125,10 @@ class TrainJobWithSrun(unittest.TestCase):
 class TrainJobWithMpirun(unittest.TestCase):
     def test_mpirun_launcher_trains_on_the_allocation(self):
         out = os.path.join(scratch, "train-mpirun")
-        record = run_job("train-mpirun", "train.sbatch", "--ntasks=2", LAUNCHER="mpirun",
+        record = jobs.run("train-mpirun", "train.sbatch", "--ntasks=2", LAUNCHER="mpirun",
                          DATA=dataset, OUT=out, EPOCHS=20)
         self.assertEqual(record["ExitCode"], "0:0")
-        self.assertIn("mpirun -n 2", log_of("train-mpirun"))
+        self.assertIn("mpirun -n 2", jobs.log_of("train-mpirun"))
         self.assertEqual(read_embeddings(out)[1].shape, (CORA_NODES, 16))
 
 
@@ -201,17 +136,17 @@ class TrainJobFailures(unittest.TestCase):
     """The trainer's exit code is the job's: 2 for bad input, visible in scontrol/sacct."""
 
     def test_missing_dataset_fails_the_job_with_exit_code_2(self):
-        record = run_job("train-missing", "train.sbatch", "--ntasks=1",
+        record = jobs.run("train-missing", "train.sbatch", "--ntasks=1",
                          DATA=os.path.join(scratch, "no-such-dataset"),
                          OUT=os.path.join(scratch, "train-missing"), expect_state="FAILED")
         self.assertEqual(record["ExitCode"], "2:0")
         self.assertEqual(record["Restarts"], "0")
 
     def test_more_ranks_than_parts_fails_the_job_with_exit_code_2(self):
-        record = run_job("train-ranks", "train.sbatch", "--ntasks=3", DATA=dataset,
+        record = jobs.run("train-ranks", "train.sbatch", "--ntasks=3", DATA=dataset,
                          OUT=os.path.join(scratch, "train-ranks"), expect_state="FAILED")
         self.assertEqual(record["ExitCode"], "2:0")
-        self.assertIn("the dataset has 2 parts but the job runs on 3 ranks", log_of("train-ranks"))
+        self.assertIn("the dataset has 2 parts but the job runs on 3 ranks", jobs.log_of("train-ranks"))
 
 
 class SweepArrayJob(unittest.TestCase):
@@ -220,10 +155,10 @@ class SweepArrayJob(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.root = os.path.join(scratch, "sweep")
-        job_id = submit("sweep", "sweep.sbatch", "--array=0-2", "--ntasks=1",
+        job_id = jobs.submit("sweep", "sweep.sbatch", "--array=0-2", "--ntasks=1",
                         GRAPH=CORA_EDGES, FEATURES=CORA_FEATURES, OUT_ROOT=cls.root, EPOCHS=30)
         cls.records = cluster.wait_done(job_id, 240)
-        cls.logs = "\n".join(log_of(f"sweep-{i}") for i in range(3))
+        cls.logs = "\n".join(jobs.log_of(f"sweep-{i}") for i in range(3))
 
     def test_every_element_completes(self):
         self.assertEqual(len(self.records), 3, self.records)
@@ -262,35 +197,16 @@ def uninterrupted_run():
     global _reference
     if _reference is None:
         out = os.path.join(scratch, "reference")
-        run_job("reference", "train.sbatch", "--ntasks=2", DATA=dataset, OUT=out, **LONG_RUN)
+        jobs.run("reference", "train.sbatch", "--ntasks=2", DATA=dataset, OUT=out, **LONG_RUN)
         _reference = out
     return _reference
 
 
 def start_and_signal(name, *scancel_options):
-    """Submits a LONG_RUN into scratch/<name>, waits for its 10th epoch, then scancel's it with
-    scancel_options. Returns (run directory, final job record, log)."""
-    out = os.path.join(scratch, name)
-    job_id = submit(name, "train.sbatch", "--ntasks=2", DATA=dataset, OUT=out, **LONG_RUN)
-    wait_for_epochs(out, 10, job_id)
-    cluster.command("scancel", *scancel_options, job_id)
-    record = cluster.wait_done(job_id, 240)[-1]
-    return out, record, log_of(name)
-
-
-def assert_same_model(test, out, reference):
-    """Every epoch once, with the reference's losses; the same test scores and embeddings."""
-    metrics, ref_metrics = read_metrics(out), read_metrics(reference)
-    test.assertEqual([m["epoch"] for m in metrics], list(range(1, LONG_RUN["EPOCHS"] + 1)))
-    test.assertEqual([m["loss"] for m in metrics], [m["loss"] for m in ref_metrics])
-    summary = read_json(os.path.join(out, "summary.json"))
-    ref_summary = read_json(os.path.join(reference, "summary.json"))
-    test.assertEqual(summary["test_auc"], ref_summary["test_auc"])
-    test.assertEqual(summary["test_ap"], ref_summary["test_ap"])
-    ids, emb = read_embeddings(out)
-    ref_ids, ref_emb = read_embeddings(reference)
-    np.testing.assert_array_equal(ids, ref_ids)
-    np.testing.assert_array_equal(emb, ref_emb)
+    """A LONG_RUN on 2 ranks into scratch/<name>, scancel'ed with scancel_options after its
+    10th epoch. Returns (run directory, final job record, log)."""
+    return jobs.start_and_signal(name, ["--ntasks=2"], dict(DATA=dataset, **LONG_RUN),
+                                 *scancel_options)
 
 
 @unittest.skipUnless(trainer_can_resume(), "distgae train has no --resume/--checkpoint-every")
@@ -316,7 +232,7 @@ class PreemptedTrainJob(unittest.TestCase):
         self.assertNotIn("no checkpoint", self.log.split("(restart 1)")[1])
 
     def test_same_model_as_the_uninterrupted_run(self):
-        assert_same_model(self, self.out, self.reference)
+        assert_same_model(self, self.out, self.reference, LONG_RUN["EPOCHS"])
 
 
 @unittest.skipUnless(trainer_can_resume(), "distgae train has no --resume/--checkpoint-every")
@@ -331,10 +247,10 @@ class StoppedTrainJob(unittest.TestCase):
                          ("FAILED", "75:0", "0"), log)
         self.assertIn("not requeued", log)
         self.assertFalse(os.path.exists(os.path.join(out, "summary.json")))
-        run_job("stopped-resubmitted", "train.sbatch", "--ntasks=2", DATA=dataset, OUT=out,
+        jobs.run("stopped-resubmitted", "train.sbatch", "--ntasks=2", DATA=dataset, OUT=out,
                 **LONG_RUN)
-        self.assertIn("resumed from", log_of("stopped-resubmitted"))
-        assert_same_model(self, out, uninterrupted_run())
+        self.assertIn("resumed from", jobs.log_of("stopped-resubmitted"))
+        assert_same_model(self, out, uninterrupted_run(), LONG_RUN["EPOCHS"])
 
     def test_scancel_is_not_requeued(self):
         # srun turns its own SIGTERM into SIGKILL of the ranks, so whether they finish their

@@ -1,0 +1,182 @@
+"""The job scripts on a multi-node SLURM: one slurmctld, and one slurmd on each of 4 hosts made
+of network namespaces (virtual_hosts.py; tests/slurm/slurm_cluster.py with hosts), munge for
+authentication. Every rank of a job runs on a host of its own (--ntasks-per-node=1), so all of
+its messages cross the hosts' veths over TCP.
+
+- jobs/partition.sbatch and jobs/train.sbatch with -N 2 and -N 4, launched by srun --mpi=pmix
+  and by mpirun (which starts its daemons through srun), write the same dataset and train to
+  the same bits (metrics.jsonl, test AUC/AP, embeddings) as the same ranks on one host.
+- SLURM's warning signal (USR1) to a 4-node training job: the ranks checkpoint, the job
+  requeues itself and resumes, and ends with the bits of an uninterrupted run.
+
+Run as root (ctest does); exits 77 (ctest: skipped, with the reason) when network namespaces
+cannot be made here; fails, never skips, without slurm-wlm and munge. DISTGAE_BIN is the
+binary, DISTGAE_DATA the directory holding cora/.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "cli"))
+sys.path.insert(0, os.path.join(HERE, "..", "slurm"))
+from dataset_digest import dataset_digests  # noqa: E402
+from run_outputs import assert_same_run  # noqa: E402
+from slurm_cluster import SlurmCluster  # noqa: E402
+from slurm_jobs import JobRunner  # noqa: E402
+from virtual_hosts import VirtualHosts  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+BIN = os.path.abspath(os.environ.get("DISTGAE_BIN", os.path.join(ROOT, "build", "distgae")))
+DATA = os.path.abspath(os.environ.get("DISTGAE_DATA", os.path.join(ROOT, "data")))
+CORA_EDGES = os.path.join(DATA, "cora", "edges.txt")
+CORA_FEATURES = os.path.join(DATA, "cora", "features.mtx")
+SEED = 3
+
+hosts = None    # 4 VirtualHosts
+cluster = None  # the SlurmCluster on them
+jobs = None     # its JobRunner
+scratch = None  # datasets, runs and job logs: the file system every node shares
+
+
+def setUpModule():
+    global hosts, cluster, jobs, scratch
+    # Outside /tmp, which is private to each host.
+    scratch = tempfile.mkdtemp(prefix="distgae-multinode-slurm-", dir="/var/tmp")
+    os.chmod(scratch, 0o755)
+    try:
+        hosts = VirtualHosts(4).start()
+        cluster = SlurmCluster(hosts=hosts).start()
+        jobs = JobRunner(cluster, scratch, BIN)
+    except BaseException:
+        tearDownModule()  # unittest skips it when setUpModule fails
+        raise
+
+
+def tearDownModule():
+    if cluster is not None:
+        cluster.stop()
+    if hosts is not None:
+        hosts.close()
+        leftovers = hosts.leftovers()
+        if leftovers:
+            raise RuntimeError(f"namespaces left behind: {leftovers}")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def on_one_host(ranks, argv):
+    """`ranks` ranks of distgae in this machine's own namespace (shared memory between them)."""
+    proc = subprocess.run(["mpiexec", "--allow-run-as-root", "-n", str(ranks), "--oversubscribe",
+                           "--bind-to", "none", BIN, *argv], capture_output=True, text=True,
+                          timeout=300)
+    if proc.returncode != 0:
+        raise AssertionError(f"one host, {ranks} ranks, {argv}: exit {proc.returncode}\n"
+                             f"{proc.stdout}{proc.stderr}")
+
+
+def on_nodes(count):
+    """sbatch options: `count` nodes, one task each."""
+    return [f"--nodes={count}", f"--ntasks={count}", "--ntasks-per-node=1"]
+
+
+class JobsAcrossNodes(unittest.TestCase):
+    # What the job scripts run, given the parameters below (jobs/*.sbatch).
+    TRAIN = dict(MODEL="vgae", EPOCHS=20, SEED=SEED, CHECKPOINT_EVERY=10,
+                 TRAIN_ARGS="--eval-every 5")
+    datasets = {}    # ranks -> Cora in that many parts, partitioned on one host
+    references = {}  # ranks -> the TRAIN run on one host
+
+    @classmethod
+    def dataset(cls, ranks):
+        if ranks not in cls.datasets:
+            out = os.path.join(scratch, f"cora-{ranks}-one-host")
+            on_one_host(ranks, ["partition", "--graph", CORA_EDGES, "--parts", str(ranks),
+                                "--seed", str(SEED), "--out", out, "--features", CORA_FEATURES])
+            cls.datasets[ranks] = out
+        return cls.datasets[ranks]
+
+    @classmethod
+    def reference(cls, ranks):
+        if ranks not in cls.references:
+            out = os.path.join(scratch, f"train-{ranks}-one-host")
+            t = cls.TRAIN
+            on_one_host(ranks, ["train", "--out", out, "--model", t["MODEL"], "--epochs",
+                                str(t["EPOCHS"]), "--seed", str(t["SEED"]), "--threads", "1",
+                                "--resume", "--checkpoint-every", str(t["CHECKPOINT_EVERY"]),
+                                "--data", cls.dataset(ranks), *t["TRAIN_ARGS"].split()])
+            cls.references[ranks] = out
+        return cls.references[ranks]
+
+    def expect_on_nodes(self, record, count, name):
+        self.assertEqual(record["ExitCode"], "0:0", jobs.log_of(name))
+        self.assertEqual(int(record["NumNodes"]), count, record)
+        launched = jobs.log_of(name)
+        self.assertIn(record["NodeList"], launched)  # the script prints its node list
+
+    def test_partition_job_writes_the_same_dataset_as_one_host(self):
+        for count in (2, 4):
+            for launcher in ("srun", "mpirun"):
+                with self.subTest(nodes=count, launcher=launcher):
+                    name = f"partition-{count}-{launcher}"
+                    out = os.path.join(scratch, name)
+                    record = jobs.run(name, "partition.sbatch", *on_nodes(count),
+                                      LAUNCHER=launcher, GRAPH=CORA_EDGES,
+                                      FEATURES=CORA_FEATURES, PARTS=count, SEED=SEED, OUT=out)
+                    self.expect_on_nodes(record, count, name)
+                    self.assertEqual(dataset_digests(out), dataset_digests(self.dataset(count)))
+
+    def test_train_job_gives_the_same_bits_as_one_host(self):
+        for count in (2, 4):
+            for launcher in ("srun", "mpirun"):
+                with self.subTest(nodes=count, launcher=launcher):
+                    name = f"train-{count}-{launcher}"
+                    out = os.path.join(scratch, name)
+                    record = jobs.run(name, "train.sbatch", *on_nodes(count), LAUNCHER=launcher,
+                                      DATA=self.dataset(count), OUT=out, **self.TRAIN)
+                    self.expect_on_nodes(record, count, name)
+                    self.assertIn(f"{count} ranks x 1 threads", jobs.log_of(name))
+                    assert_same_run(self, out, self.reference(count))
+
+
+class PreemptedJobAcrossNodes(unittest.TestCase):
+    """scancel --signal=USR1 --batch (what --signal=B:USR1@T sends before the time limit) to a
+    4-node training job: checkpoint, requeue, resume on the nodes SLURM gives it, and the bits
+    of an uninterrupted run (on one host: the same ranks give the same bits anywhere, as
+    JobsAcrossNodes shows)."""
+
+    LONG_RUN = dict(EPOCHS=300, SEED=SEED, CHECKPOINT_EVERY=5, TRAIN_ARGS="--neg 10")
+
+    def test_usr1_checkpoints_requeues_and_resumes_to_the_same_bits(self):
+        data = JobsAcrossNodes.dataset(4)
+        out, record, log = jobs.start_and_signal("preempted", on_nodes(4),
+                                                 dict(DATA=data, **self.LONG_RUN),
+                                                 "--signal=USR1", "--batch")
+        self.assertEqual((record["JobState"], record["ExitCode"], record["Restarts"]),
+                         ("COMPLETED", "0:0", "1"), log)
+        self.assertEqual(int(record["NumNodes"]), 4, record)
+        for expected in ("got SIGUSR1", "exit code 75", "requeued job", "(restart 1)",
+                         "resumed from"):
+            self.assertIn(expected, log)
+
+        reference = os.path.join(scratch, "uninterrupted")
+        r = self.LONG_RUN
+        on_one_host(4, ["train", "--out", reference, "--model", "gae", "--epochs",
+                        str(r["EPOCHS"]), "--seed", str(r["SEED"]), "--threads", "1",
+                        "--checkpoint-every", str(r["CHECKPOINT_EVERY"]), "--data", data,
+                        *r["TRAIN_ARGS"].split()])
+        assert_same_run(self, out, reference)
+
+
+if __name__ == "__main__":
+    # ctest's timeout and a user's kill send SIGTERM: exit normally so everything is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    reason = VirtualHosts.unavailable()
+    if reason:
+        print(f"SKIPPED: cannot make hosts from network namespaces here: {reason}")
+        sys.exit(77)
+    unittest.main(verbosity=2)
