@@ -23,17 +23,20 @@ constexpr double kMiB = 1024.0 * 1024.0;
 // benchmark (bench/partition.py reads these lines).
 class StepLog {
  public:
-  explicit StepLog(const Communicator& world) : world_(world) {}
+  StepLog(const Communicator& world, const PipelineStepObserver& on_step)
+      : world_(world), on_step_(on_step) {}
 
-  // Collective: logs `what` with the step's seconds (slowest rank) and the peak memory so far.
+  // Collective: logs `what` with the step's seconds (slowest rank) and the peak memory so far,
+  // and tells the observer.
   template <class... Args>
   void done(fmt::format_string<Args...> format, Args&&... args) {
     const auto micros = static_cast<std::int64_t>(step_.seconds() * 1e6);
-    const std::int64_t slowest = world_.allreduce_max(micros);
+    const double slowest = static_cast<double>(world_.allreduce_max(micros)) / 1e6;
     const std::int64_t peak = world_.allreduce_max(peak_rss_bytes());
-    log::info("{} in {:.2f} s (peak memory of a rank {:.0f} MiB)",
-              fmt::format(format, std::forward<Args>(args)...), static_cast<double>(slowest) / 1e6,
+    const std::string what = fmt::format(format, std::forward<Args>(args)...);
+    log::info("{} in {:.2f} s (peak memory of a rank {:.0f} MiB)", what, slowest,
               static_cast<double>(peak) / kMiB);
+    if (on_step_) on_step_(slowest, what);
     step_.restart();
   }
 
@@ -41,6 +44,7 @@ class StepLog {
 
  private:
   const Communicator& world_;
+  const PipelineStepObserver& on_step_;
   Stopwatch step_;
   Stopwatch total_;
 };
@@ -96,9 +100,10 @@ void fill_meta(const PartitionJob& job, const BlockGraph& graph, const SplitShar
 
 }  // namespace
 
-DatasetShare partition_dataset_distributed(const Communicator& world, const PartitionJob& job) {
+DatasetShare partition_dataset_distributed(const Communicator& world, const PartitionJob& job,
+                                           const PipelineStepObserver& on_step) {
   if (job.partition.num_parts < 1) throw InputError("--parts must be at least 1");
-  StepLog steps(world);
+  StepLog steps(world, on_step);
   EdgeListOptions read_options;
   if (job.num_nodes) read_options.id_bound = *job.num_nodes;
   GraphShare raw = read_graph_share(world, job.graph_path, read_options);

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/progress_watchdog.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -42,6 +44,30 @@ inline CLI::Validator finite_positive_check() {
         return "expected a finite number above 0, got '" + value.substr(0, 40) + "'";
       },
       "POSITIVE");
+}
+
+// --stall-timeout: auto, off, or a finite number of seconds above 0.
+inline CLI::Validator stall_timeout_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value == "auto" || value == "off") return "";
+        try {
+          std::size_t used = 0;
+          const double seconds = std::stod(value, &used);
+          if (used == value.size() && std::isfinite(seconds) && seconds > 0) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be auto, off or a positive number of seconds, not '" + value.substr(0, 40) +
+               "'";
+      },
+      "auto|off|SECONDS");
+}
+
+// A value stall_timeout_check accepted, as core/progress_watchdog.hpp takes it.
+inline double parse_stall_timeout(const std::string& value) {
+  if (value == "auto") return kStallTimeoutAuto;
+  if (value == "off") return kStallTimeoutOff;
+  return std::stod(value);
 }
 
 }  // namespace distgae

@@ -5,6 +5,7 @@
 #include "app/commands.hpp"
 #include "app/flag_checks.hpp"
 #include "app/graph_input_options.hpp"
+#include "app/pipeline_watchdog.hpp"
 #include "comm/agreement.hpp"
 #include "comm/communicator.hpp"
 #include "comm/mpi_env.hpp"
@@ -25,6 +26,7 @@ struct PartitionFlags {
   std::uint64_t seed = 0;
   std::string out;
   bool force = false;
+  std::string stall_timeout = "auto";
 };
 
 int run_partition(const PartitionFlags& flags) {
@@ -38,9 +40,13 @@ int run_partition(const PartitionFlags& flags) {
       throw InputError(at_file(flags.out, "output exists (pass --force to replace it)"));
     }
   });
+  PipelineWatchdog watchdog(parse_stall_timeout(flags.stall_timeout), world.rank(),
+                            "--out was not written; run it again");
   Stopwatch total;
   const DatasetShare dataset = partition_dataset_distributed(
-      world, graph_input_job(flags.input, flags.parts, flags.seed, world.size()));
+      world, graph_input_job(flags.input, flags.parts, flags.seed, world.size()),
+      watchdog.observer());
+  watchdog.progress("writing the dataset");
   Stopwatch write;
   write_dataset_distributed(world, flags.out, dataset, flags.force);
   const double write_seconds =
@@ -76,6 +82,12 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
       ->capture_default_str()
       ->check(seed_check());
   cmd->add_flag("--force", flags->force, "Replace --out if it exists");
+  cmd->add_option("--stall-timeout", flags->stall_timeout,
+                  "Seconds without finishing a step after which a rank ends the job (a peer "
+                  "frozen or cut off): auto (10 x the slowest step so far, at least 600), off, "
+                  "or a number")
+      ->capture_default_str()
+      ->check(stall_timeout_check());
   cmd->callback([flags, &action] { action = [flags] { return run_partition(*flags); }; });
 }
 

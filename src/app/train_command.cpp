@@ -1,7 +1,6 @@
 // `distgae train`: flags → MPI → dataset (read, or partitioned in memory) → run_training.
 #include <fmt/format.h>
 
-#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/flag_checks.hpp"
 #include "app/graph_input_options.hpp"
+#include "app/pipeline_watchdog.hpp"
 #include "comm/agreement.hpp"
 #include "comm/communicator.hpp"
 #include "comm/mpi_env.hpp"
@@ -75,8 +75,11 @@ LoadedData read_data(const TrainFlags& flags, const Communicator& world) {
 // gathered. Collective; its errors are agreed inside.
 LoadedData partition_in_memory(const TrainFlags& flags, const Communicator& world) {
   LoadedData loaded;
+  PipelineWatchdog watchdog(flags.config.stall_timeout, world.rank(),
+                            "no training had started; run it again");
   DatasetShare dataset = partition_dataset_distributed(
-      world, graph_input_job(flags.input, world.size(), flags.config.seed, world.size()));
+      world, graph_input_job(flags.input, world.size(), flags.config.seed, world.size()),
+      watchdog.observer());
   dataset.meta.canonical_to_ordered = world.allgatherv(dataset.meta.canonical_to_ordered);
   dataset.meta.node_id = world.allgatherv(dataset.meta.node_id);
   loaded.meta = std::move(dataset.meta);
@@ -110,9 +113,7 @@ int run_train(TrainFlags& flags) {
   TrainingConfig& config = flags.config;
   config.model = flags.model == "vgae" ? ModelKind::kVgae : ModelKind::kGae;
   config.decoder = flags.decoder == "full" ? DecoderKind::kFull : DecoderKind::kSampled;
-  config.stall_timeout = flags.stall_timeout == "auto"  ? kStallTimeoutAuto
-                         : flags.stall_timeout == "off" ? kStallTimeoutOff
-                                                        : std::stod(flags.stall_timeout);
+  config.stall_timeout = parse_stall_timeout(flags.stall_timeout);
 
   // Each rank reads its own part: a damaged one is seen by one rank only, and all must learn it.
   agree_on_errors(world, [&] { check_input_flags(flags); });
@@ -191,16 +192,7 @@ void add_train_command(CLI::App& app, CommandAction& action) {
                   "frozen or cut off): auto (10 x the slowest epoch so far, at least 300), off, "
                   "or a number")
       ->capture_default_str()
-      ->check([](const std::string& value) -> std::string {
-        if (value == "auto" || value == "off") return "";
-        try {
-          std::size_t used = 0;
-          const double seconds = std::stod(value, &used);
-          if (used == value.size() && std::isfinite(seconds) && seconds > 0) return "";
-        } catch (const std::exception&) {
-        }
-        return "must be auto, off or a positive number of seconds, not '" + value + "'";
-      });
+      ->check(stall_timeout_check());
   cmd->add_flag("--verbose", flags->verbose, "Log from every rank");
   cmd->callback([flags, &action] { action = [flags] { return run_train(*flags); }; });
 }

@@ -1,7 +1,13 @@
 #include "core/progress_watchdog.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
+
+#include "core/error.hpp"
 
 namespace distgae {
 
@@ -51,6 +57,28 @@ void ProgressWatchdog::watch() {
     on_stall_(seconds, waiting);
     lock.lock();
   }
+}
+
+std::chrono::milliseconds stall_timeout(double setting, double slowest_seconds,
+                                        double floor_seconds, double factor) {
+  const double seconds = setting > 0 ? setting : std::max(floor_seconds, factor * slowest_seconds);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+ProgressWatchdog::StallHandler end_process_on_stall(int rank, std::string afterwards) {
+  char host[256] = "?";
+  gethostname(host, sizeof(host) - 1);
+  return [rank, hostname = std::string(host), afterwards = std::move(afterwards)](
+             double seconds, const std::string& waiting) {
+    std::fprintf(stderr,
+                 "distgae: error: rank %d on %s made no progress for %.0f s (%s): a peer is "
+                 "frozen or cut off, or --stall-timeout is too short; ending the job (exit "
+                 "code %d; %s)\n",
+                 rank, hostname.c_str(), seconds, waiting.c_str(), kExitStalled,
+                 afterwards.c_str());
+    std::fflush(stderr);
+    std::_Exit(kExitStalled);
+  };
 }
 
 }  // namespace distgae

@@ -1,9 +1,9 @@
 // A stall detector for one rank: the job reports progress at points it passes regularly (the end
-// of an epoch, a checkpoint written); a thread of its own wakes a few times per timeout and, when
-// no progress came for the whole timeout, reports the stall once. distgae's handler logs which
-// rank, on which host, waited where, and ends the process (run_training): a rank that waits
-// forever in a collective on a peer that froze or was cut off then ends the job through its
-// launcher instead of hanging it (jobs/README.md, "Networks and lost nodes").
+// of an epoch or of a partition step); a thread of its own wakes a few times per timeout and,
+// when no progress came for the whole timeout, reports the stall once. distgae's handler
+// (end_process_on_stall) logs which rank, on which host, waited where, and ends the process: a
+// rank that waits forever in a collective on a peer that froze or was cut off then ends the job
+// through its launcher instead of hanging it (jobs/README.md, "Networks and lost nodes").
 #pragma once
 
 #include <chrono>
@@ -45,5 +45,20 @@ class ProgressWatchdog {
   bool reported_ = false;
   std::thread thread_;  // last: starts once every other member is ready
 };
+
+// --stall-timeout as the commands take it: auto, off, or a number of seconds (> 0).
+inline constexpr double kStallTimeoutAuto = -1.0;
+inline constexpr double kStallTimeoutOff = 0.0;
+
+// How long a rank may go without progress under `setting`: the seconds given, or for auto
+// `factor` times the slowest stretch between two progress points seen so far, never below
+// `floor_seconds` (start-up and the first stretch have nothing to be sized from).
+std::chrono::milliseconds stall_timeout(double setting, double slowest_seconds,
+                                        double floor_seconds, double factor);
+
+// The handler distgae installs: prints one line naming `rank`, this host, how long it waited
+// and for what, with `afterwards` (what the user does next), then _Exits with kExitStalled. The
+// main thread is blocked inside MPI at that point, so nothing may unwind or touch MPI.
+ProgressWatchdog::StallHandler end_process_on_stall(int rank, std::string afterwards);
 
 }  // namespace distgae

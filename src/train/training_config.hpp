@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/progress_watchdog.hpp"
 #include "model/encoder.hpp"
 
 namespace distgae {
@@ -32,11 +33,8 @@ struct TrainingConfig {
   // --stall-timeout: seconds without an epoch or checkpoint before a rank ends the job;
   // kStallTimeoutAuto sizes it from the epochs seen, kStallTimeoutOff disables it. How the run
   // is watched, not what it computes: config_json leaves it out (a resume may change it).
-  double stall_timeout = -1.0;
+  double stall_timeout = kStallTimeoutAuto;
 };
-
-inline constexpr double kStallTimeoutAuto = -1.0;
-inline constexpr double kStallTimeoutOff = 0.0;
 
 // JSON text of every field (checkpoints record it; resume compares it).
 std::string config_json(const TrainingConfig& config);

@@ -1,13 +1,10 @@
 #include "train/training_run.hpp"
 
 #include <sched.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -99,28 +96,10 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
 constexpr double kStallFloorSeconds = 300.0;
 constexpr double kStallEpochFactor = 10.0;
 
-std::chrono::milliseconds stall_timeout(const TrainingConfig& config, double slowest_seconds) {
-  const double seconds = config.stall_timeout > 0
-                             ? config.stall_timeout
-                             : std::max(kStallFloorSeconds, kStallEpochFactor * slowest_seconds);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
-}
-
-// Ends this rank, which makes the launcher end the job: a rank waiting in a collective on a
-// peer that froze or lost its link would otherwise wait forever. _Exit: the main thread is
-// blocked inside MPI, and nothing else may touch it from here.
-ProgressWatchdog::StallHandler end_on_stall(int rank) {
-  char host[256] = "?";
-  gethostname(host, sizeof(host) - 1);
-  return [rank, hostname = std::string(host)](double seconds, const std::string& waiting) {
-    std::fprintf(stderr,
-                 "distgae: error: rank %d on %s made no progress for %.0f s (%s): a peer is "
-                 "frozen or cut off, or --stall-timeout is too short; ending the job (exit "
-                 "code %d; --resume continues from the last checkpoint)\n",
-                 rank, hostname.c_str(), seconds, waiting.c_str(), kExitStalled);
-    std::fflush(stderr);
-    std::_Exit(kExitStalled);
-  };
+std::chrono::milliseconds epoch_stall_timeout(const TrainingConfig& config,
+                                              double slowest_seconds) {
+  return stall_timeout(config.stall_timeout, slowest_seconds, kStallFloorSeconds,
+                       kStallEpochFactor);
 }
 
 }  // namespace
@@ -130,7 +109,9 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
   min_parallel_work();  // a malformed DISTGAE_MIN_PARALLEL_WORK stops the run before any output
   std::optional<ProgressWatchdog> watchdog;
   if (config.stall_timeout != kStallTimeoutOff) {
-    watchdog.emplace(stall_timeout(config, 0.0), end_on_stall(world.rank()));
+    watchdog.emplace(
+        epoch_stall_timeout(config, 0.0),
+        end_process_on_stall(world.rank(), "--resume continues from the last checkpoint"));
   }
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
@@ -163,7 +144,7 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
     }
     if (watchdog) {
       slowest_step = std::max(slowest_step, step.seconds());
-      watchdog->set_timeout(stall_timeout(config, slowest_step));
+      watchdog->set_timeout(epoch_stall_timeout(config, slowest_step));
       watchdog->progress(fmt::format("epoch {}", record.epoch + 1));
     }
     step.restart();

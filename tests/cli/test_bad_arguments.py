@@ -85,6 +85,7 @@ class BadArguments(unittest.TestCase):
         (["--keep", "0"], ["--keep"]),
         (["--model", "gcn"], ["--model"]),
         (["--decoder", "half"], ["--decoder"]),
+        (["--stall-timeout", "-5"], ["--stall-timeout", "'-5'"]),
     ]
 
     def fresh_run_dir(self):
@@ -142,6 +143,9 @@ class BadArguments(unittest.TestCase):
             (["partition", "--graph", CORA_EDGES, "--imbalance", "0.5"], ["--imbalance"]),
             (["partition", "--graph", CORA_EDGES, "--objective", "size"], ["--objective"]),
             (["partition", "--graph", CORA_EDGES, "--partitioner", "magic"], ["--partitioner"]),
+            (["partition", "--graph", CORA_EDGES, "--stall-timeout", "nan"],
+             ["--stall-timeout", "'nan'"]),
+            (["partition", "--graph", CORA_EDGES, "--stall-timeout", "0"], ["--stall-timeout"]),
             (["partition", "--graph", os.path.join(self.tmp.path, "missing.txt")],
              ["missing.txt"]),
             (["generate", "sbm", "--nodes", "100", "--edges", "200", "--seed", "-5"],

@@ -6,6 +6,8 @@ alone; src/core/fault_injection.hpp). At P = 2 and 4, the failing rank the last 
 always among those left waiting."""
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import threading
 import time
@@ -148,6 +150,94 @@ class OneRankFailure(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertEqual(len([l for l in lines if l.startswith("distgae: error:")]), 1,
                          "\n".join(lines))
+
+
+def rank_pids(mpiexec_pid):
+    """{rank: pid} of the ranks mpiexec_pid started (their OMPI_COMM_WORLD_RANK)."""
+    ranks = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            if parent != mpiexec_pid:
+                continue
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"OMPI_COMM_WORLD_RANK" in environ:
+            ranks[int(environ[b"OMPI_COMM_WORLD_RANK"])] = int(pid)
+    return ranks
+
+
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
+def running(pid, within_s=5.0):
+    """Whether pid is still a live process (not gone, not a zombie) after within_s."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state == "Z":
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
+
+
+class FrozenRankInPartition(unittest.TestCase):
+    """A rank of `distgae partition` frozen (SIGSTOP: alive, silent) after the first step: the
+    other rank's --stall-timeout watchdog ends the job with exit code 3, a line naming it, its
+    host and the step it waited after, and no dataset."""
+
+    STALL_S = 2
+
+    def test_the_stall_watchdog_ends_the_job(self):
+        tmp = TempDir()
+        try:
+            # Large enough that the steps after reading last seconds (about 4 s here).
+            graph = tmp("sbm")
+            run("generate", "sbm", "--nodes", 300000, "--edges", 4000000, "--communities", 32,
+                "--features", 0, "--seed", 1, "--threads", 1, "--out", graph)
+            out = tmp("dataset")
+            log = tmp("partition.log")
+            with open(log, "w") as sink:
+                proc = subprocess.Popen(
+                    ["mpiexec", "-n", "2", "--oversubscribe", BIN, "partition", "--graph",
+                     os.path.join(graph, "edges.txt"), "--parts", "2", "--out", out,
+                     "--stall-timeout", str(self.STALL_S)],
+                    stdout=sink, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + HANG_S
+                while "edge lines in" not in read_text(log):  # the first step's line
+                    self.assertIsNone(proc.poll(), read_text(log))
+                    self.assertLess(time.monotonic(), deadline, "no first step")
+                    time.sleep(0.01)
+                frozen = rank_pids(proc.pid)[1]
+                os.kill(frozen, signal.SIGSTOP)
+                stopped = time.monotonic()
+                code = proc.wait(timeout=HANG_S)
+                elapsed = time.monotonic() - stopped
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            text = read_text(log)
+            self.assertEqual(code, 3, text)
+            self.assertIn(f"rank 0 on {socket.gethostname()} made no progress for "
+                          f"{self.STALL_S} s (the step after: ", text)
+            self.assertIn("--out was not written", text)
+            self.assertLess(elapsed, self.STALL_S + END_WITHIN_S, text)
+            self.assertFalse(os.path.exists(out))
+            self.assertFalse(running(frozen), "mpiexec left the frozen rank behind")
+        finally:
+            tmp.cleanup()
 
 
 if __name__ == "__main__":

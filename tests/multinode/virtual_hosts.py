@@ -187,6 +187,52 @@ class VirtualHosts:
         """Sets host `host`'s veth up or down (its cable plugged in or pulled)."""
         self._in(self.names[host], "ip", "link", "set", "eth0", "up" if up else "down")
 
+    def shape(self, host, rate_bits=None, delay_us=None):
+        """Shapes what host `host` sends on its veth like a slower link: `rate_bits` per second
+        and `delay_us` one-way delay (None: unlimited, none). Delay needs the kernel's netem
+        (sch_netem); without it only the rate is applied (tbf). Returns what was applied, as
+        (rate_bits, delay_us)."""
+        name = self.names[host]
+        subprocess.run(["ip", "netns", "exec", name, "tc", "qdisc", "del", "dev", "eth0", "root"],
+                       capture_output=True)
+        if rate_bits is None and delay_us is None:
+            return None, None
+        if delay_us is not None and self.can_delay():
+            qdisc = ["netem", "delay", f"{delay_us}us"]
+            if rate_bits is not None:
+                qdisc += ["rate", f"{rate_bits}bit"]
+            # Enough queue for a link's worth of a second's traffic: netem drops past its limit.
+            qdisc += ["limit", "100000"]
+            self._in(name, "tc", "qdisc", "add", "dev", "eth0", "root", *qdisc)
+            return rate_bits, delay_us
+        if rate_bits is None:
+            return None, None
+        # Token bucket: a burst of 2 ms at the rate (at least 64 KiB, above one jumbo frame with
+        # the timer's granularity), and up to 50 ms of queue before drops.
+        burst = max(64 * 1024, rate_bits // 8 // 500)
+        self._in(name, "tc", "qdisc", "add", "dev", "eth0", "root", "tbf", "rate",
+                 f"{rate_bits}bit", "burst", str(burst), "latency", "50ms")
+        return rate_bits, None
+
+    _delay_support = None
+
+    @classmethod
+    def can_delay(cls):
+        """Whether this kernel has netem (a delay qdisc): tried once on a scratch veth."""
+        if cls._delay_support is None:
+            probe = f"dgdelay{os.getpid()}"
+            _ip("netns", "add", probe, check=False)
+            try:
+                subprocess.run(["ip", "netns", "exec", probe, "ip", "link", "add", "d0", "type",
+                                "veth", "peer", "name", "d1"], capture_output=True)
+                tried = subprocess.run(["ip", "netns", "exec", probe, "tc", "qdisc", "add", "dev",
+                                        "d0", "root", "netem", "delay", "50us"],
+                                       capture_output=True)
+                cls._delay_support = tried.returncode == 0
+            finally:
+                _ip("netns", "del", probe, check=False)
+        return cls._delay_support
+
     def pids(self, host):
         """Processes running on host `host`."""
         return [int(p) for p in _ip("netns", "pids", self.names[host], check=False).stdout.split()]

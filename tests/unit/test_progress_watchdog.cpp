@@ -74,5 +74,16 @@ TEST(ProgressWatchdog, ALongerTimeoutPostponesTheStall) {
   EXPECT_EQ(recorder.stalls, 0);
 }
 
+TEST(StallTimeout, AGivenNumberOfSecondsIsKeptWhateverTheStepsTook) {
+  EXPECT_EQ(stall_timeout(2.5, 100.0, 300.0, 10.0), milliseconds(2500));
+}
+
+TEST(StallTimeout, AutoIsAFactorOfTheSlowestStepNeverBelowTheFloor) {
+  EXPECT_EQ(stall_timeout(kStallTimeoutAuto, 0.0, 300.0, 10.0), milliseconds(300000));
+  EXPECT_EQ(stall_timeout(kStallTimeoutAuto, 29.0, 300.0, 10.0), milliseconds(300000));
+  EXPECT_EQ(stall_timeout(kStallTimeoutAuto, 45.5, 300.0, 10.0), milliseconds(455000));
+  EXPECT_EQ(stall_timeout(kStallTimeoutAuto, 45.5, 600.0, 10.0), milliseconds(600000));
+}
+
 }  // namespace
 }  // namespace distgae
