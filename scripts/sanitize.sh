@@ -16,6 +16,7 @@ built=$(date +%s)
 echo "sanitize: built $SANITIZE_BUILD_DIR in $((built - start)) s"
 
 cd "$SANITIZE_BUILD_DIR"
+export CTEST_PARALLEL_LEVEL="${CTEST_PARALLEL_LEVEL:-$(nproc)}"
 status=0
 ctest --output-on-failure --timeout 1800 -L unit "$@" || status=1
 # Every MPI and CLI process starts Open MPI, which unloads (dlclose) at MPI_Finalize the plugins

@@ -8,6 +8,9 @@ source "$ROOT/scripts/mpi-env.sh"
 "$ROOT/scripts/install-deps.sh"
 "$ROOT/scripts/build.sh"
 cd "${BUILD_DIR:-$ROOT/build}"
+# One test per core (CTEST_PARALLEL_LEVEL overrides); the timing-bound tests run alone
+# (RUN_SERIAL in tests/CMakeLists.txt).
+export CTEST_PARALLEL_LEVEL="${CTEST_PARALLEL_LEVEL:-$(nproc)}"
 ctest --output-on-failure --timeout 900 "$@"
 # Then the unit, MPI and CLI tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
 # and the file readers' fuzzers, each for a bounded time (DISTGAE_SKIP_SANITIZE=1 skips both).
