@@ -126,7 +126,7 @@ def main():
 
     rows = []
     run = os.path.join(args.work, "run")
-    with VirtualHosts(max(rank_counts)) as hosts:
+    with VirtualHosts(max(rank_counts), shared=(ROOT, os.path.dirname(BIN))) as hosts:
         delay_note = "" if hosts.can_delay() else " (delay not emulated: no sch_netem)"
         for name, graph_inputs in inputs.items():
             for ranks in rank_counts:

@@ -53,7 +53,8 @@ def setUpModule():
     global hosts, scratch
     # Outside /tmp, which is private to each host (node-local scratch): only this is shared.
     scratch = tempfile.mkdtemp(prefix="distgae-multinode-", dir="/var/tmp")
-    hosts = VirtualHosts(4).start()
+    # A checkout or build under /tmp stays visible on every host.
+    hosts = VirtualHosts(4, shared=(ROOT, DATA, os.path.dirname(BIN))).start()
 
 
 def tearDownModule():

@@ -50,7 +50,8 @@ def setUpModule():
     scratch = tempfile.mkdtemp(prefix="distgae-multinode-slurm-", dir="/var/tmp")
     os.chmod(scratch, 0o755)
     try:
-        hosts = VirtualHosts(4).start()
+        # A checkout or build under /tmp stays visible on every host.
+        hosts = VirtualHosts(4, shared=(ROOT, DATA, os.path.dirname(BIN))).start()
         cluster = SlurmCluster(hosts=hosts).start()
         jobs = JobRunner(cluster, scratch, BIN)
     except BaseException:

@@ -27,6 +27,15 @@ import tempfile
 import time
 
 
+def _outermost(paths):
+    """The paths, without those inside another of them."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not any(path == k or path.startswith(k + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
 def _ip(*args, check=True):
     return subprocess.run(["ip", *args], check=check, capture_output=True, text=True)
 
@@ -59,7 +68,9 @@ class VirtualHosts:
             _ip("netns", "del", probe, check=False)
         return None
 
-    def __init__(self, count, network=213):
+    def __init__(self, count, network=213, shared=()):
+        """count hosts. shared: paths that every host must see although they lie under /tmp
+        (a checkout or a build there): they are mounted back over each host's private /tmp."""
         self.count = count
         self.prefix = f"dg{os.getpid() % 100000}"
         self.switch = f"{self.prefix}sw"
@@ -70,6 +81,11 @@ class VirtualHosts:
         # many clusters), and the agent must be visible from all of them.
         self.dir = tempfile.mkdtemp(prefix="distgae-hosts-", dir="/var/tmp")
         self.private_tmp = [os.path.join(self.dir, f"tmp-{name}") for name in self.names]
+        self.shared_under_tmp = _outermost(
+            os.path.realpath(p) for p in shared
+            if os.path.realpath(p).startswith("/tmp/") and os.path.exists(p))
+        # Per host: the script that sets up its mount and UTS namespaces, then runs its arguments.
+        self.setup = [os.path.join(self.dir, f"enter-{name}") for name in self.names]
         self.agent = os.path.join(self.dir, "rsh-agent")
         self._made = []
         self._processes = []
@@ -96,6 +112,8 @@ class VirtualHosts:
                 self._in(self.switch, "ip", "link", "set", peer, "up")
                 self._in(name, "ip", "addr", "add", f"{self.addresses[i]}/24", "dev", "eth0")
                 self._in(name, "ip", "link", "set", "eth0", "up")
+            for host in range(self.count):
+                self._write_setup(host)
             self._write_agent()
             self._wait_until_reachable()
         except BaseException:
@@ -140,10 +158,8 @@ class VirtualHosts:
 
         nsenter rather than `ip netns exec`, which mounts a sysfs of the namespace's own over
         /sys and so hides /sys/fs/cgroup (slurmd will not start without it)."""
-        name = self.names[host]
-        return ["nsenter", f"--net=/run/netns/{name}", "unshare", "--uts", "--mount", "sh", "-c",
-                f'mount --bind {self.private_tmp[host]} /tmp && hostname {name} && exec "$@"',
-                "sh", *argv]
+        return ["nsenter", f"--net=/run/netns/{self.names[host]}", "unshare", "--uts", "--mount",
+                self.setup[host], *argv]
 
     def mpirun_command(self, hosts, ranks_per_host, argv, extra_mca=()):
         """mpirun on host 0 starting `ranks_per_host` ranks on each of the first `hosts` hosts,
@@ -252,11 +268,30 @@ class VirtualHosts:
     def _in(self, name, *argv):
         subprocess.run(["ip", "netns", "exec", name, *argv], check=True, capture_output=True)
 
+    def _write_setup(self, host):
+        # Run inside the host's fresh mount and UTS namespaces (unshare makes mounts private
+        # there): the private /tmp over the machine's, the shared paths under /tmp mounted back
+        # through a holder directory outside /tmp, and the host's name.
+        lines = ["#!/bin/sh", "set -e"]
+        holders = []
+        for i, path in enumerate(self.shared_under_tmp):
+            holder = os.path.join(self.dir, f"keep-{self.names[host]}-{i}")
+            os.makedirs(holder, exist_ok=True)
+            holders.append(holder)
+            lines.append(f"mount --bind '{path}' '{holder}'")
+        lines.append(f"mount --bind '{self.private_tmp[host]}' /tmp")
+        for path, holder in zip(self.shared_under_tmp, holders):
+            lines += [f"mkdir -p '{path}'", f"mount --bind '{holder}' '{path}'"]
+        lines += [f"hostname '{self.names[host]}'", 'exec "$@"']
+        with open(self.setup[host], "w") as f:
+            f.write("\n".join(lines) + "\n")
+        os.chmod(self.setup[host], 0o755)
+
     def _write_agent(self):
         # Open MPI calls the agent as `agent [options] HOST COMMAND...`, HOST one of our
-        # addresses; the command runs in that host's namespace under its hostname.
-        cases = "\n".join(f'    {a}) ns={n} tmp={t} ;;'
-                           for a, n, t in zip(self.addresses, self.names, self.private_tmp))
+        # addresses; the command runs in that host's namespaces under its hostname.
+        cases = "\n".join(f'    {a}) ns={n} setup={e} ;;'
+                           for a, n, e in zip(self.addresses, self.names, self.setup))
         script = f"""#!/bin/sh
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -269,8 +304,7 @@ case "$host" in
 {cases}
     *) echo "rsh-agent: unknown host $host" >&2; exit 255 ;;
 esac
-exec nsenter --net="/run/netns/$ns" unshare --uts --mount \\
-  sh -c 'mount --bind "$2" /tmp && hostname "$0" && exec sh -c "$1"' "$ns" "$*" "$tmp"
+exec nsenter --net="/run/netns/$ns" unshare --uts --mount "$setup" sh -c "$*"
 """
         with open(self.agent, "w") as f:
             f.write(script)
