@@ -67,6 +67,13 @@ std::vector<std::int32_t> metis_parts(const Csr<GlobalId>& adjacency,
   const int status = METIS_PartGraphKway(&num_nodes, &constraints, xadj.data(), adjncy.data(),
                                          nullptr, nullptr, nullptr, &num_parts, nullptr, nullptr,
                                          metis_options.data(), &objective_value, part.data());
+  if (status == METIS_ERROR_MEMORY) {
+    throw std::runtime_error(fmt::format(
+        "out of memory in METIS partitioning {} nodes ({} adjacency entries) into {} parts: the "
+        "graph does not fit in this process's memory; partition it on several ranks (mpirun -n "
+        "P distgae partition, which uses PT-Scotch) or with more memory",
+        num_nodes, adjncy.size(), num_parts));
+  }
   if (status != METIS_OK) {
     throw std::runtime_error(
         fmt::format("METIS_PartGraphKway failed with code {} ({} nodes, {} "
