@@ -183,12 +183,10 @@ bool wanted(const Options& options, const std::string& group) {
 
 std::vector<Figure> run_kernels(const PartData& part, const Options& options, double llc_bytes) {
   const NormalizedAdjacency adjacency =
-      normalize_adjacency(part.adjacency, part.degree, part.n_interior);
+      normalize_adjacency(part.adjacency, part.degree, part.canonical_id, part.n_interior);
   std::vector<Figure> figures;
   for (const int width : wanted(options, "adjacency") ? options.widths : std::vector<int>{}) {
     figures.push_back(bench_spmm("Â·X (spmm_rows)", adjacency.rows, width, options, llc_bytes));
-    figures.push_back(
-        bench_spmm("Âᵀ·dY (spmm_rows)", adjacency.transposed, width, options, llc_bytes));
   }
   if (part.features.n_cols > 0 && wanted(options, "features")) {
     const Csr<std::int32_t, float> features_t = transpose(part.features);

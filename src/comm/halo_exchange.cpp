@@ -13,7 +13,6 @@
 namespace distgae {
 namespace {
 constexpr int kForwardTag = 101;
-constexpr int kReverseTag = 102;
 }  // namespace
 
 struct HaloExchange::Requests {
@@ -86,43 +85,6 @@ void HaloExchange::start_forward(std::span<float> rows, int width) {
 void HaloExchange::finish_forward() {
   const Stopwatch timer;
   requests_->wait_all();
-  seconds_ += timer.seconds();
-}
-
-void HaloExchange::reverse_add(std::span<float> rows, int width) {
-  const Stopwatch timer;
-  check_shape(rows, width);
-  const int peers = static_cast<int>(plan_.halo_offsets.size()) - 1;
-  const auto w = static_cast<std::size_t>(width);
-  buffer_.resize(plan_.send_rows.size() * w);
-  for (int q = 0; q < peers; ++q) {
-    const std::int64_t count = plan_.send_offsets[q + 1] - plan_.send_offsets[q];
-    if (count == 0) continue;
-    MPI_Request request;
-    mpi_check(MPI_Irecv(buffer_.data() + static_cast<std::size_t>(plan_.send_offsets[q]) * w,
-                        static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
-                        to_mpi(communicator_), &request),
-              "MPI_Irecv");
-    requests_->pending.push_back(request);
-  }
-  for (int q = 0; q < peers; ++q) {
-    const std::int64_t count = plan_.halo_offsets[q + 1] - plan_.halo_offsets[q];
-    if (count == 0) continue;
-    float* source =
-        rows.data() + static_cast<std::size_t>(plan_.n_owned + plan_.halo_offsets[q]) * w;
-    MPI_Request request;
-    mpi_check(MPI_Isend(source, static_cast<int>(count * width), MPI_FLOAT, q, kReverseTag,
-                        to_mpi(communicator_), &request),
-              "MPI_Isend");
-    requests_->pending.push_back(request);
-    bytes_sent_ += count * width * static_cast<std::int64_t>(sizeof(float));
-  }
-  requests_->wait_all();
-  for (std::size_t i = 0; i < plan_.send_rows.size(); ++i) {
-    float* target = rows.data() + static_cast<std::size_t>(plan_.send_rows[i]) * w;
-    const float* gradient = buffer_.data() + i * w;
-    for (std::size_t k = 0; k < w; ++k) target[k] += gradient[k];
-  }
   seconds_ += timer.seconds();
 }
 

@@ -1,5 +1,6 @@
-// HaloExchange: copies owners' rows into the halo rows of the parts that need them (forward) and
-// adds halo rows back into their owners' rows (reverse, for gradients).
+// HaloExchange: copies owners' rows into the halo rows of the parts that need them (the forward
+// and the backward pass alike: the backward's Â · dY needs dY's halo rows as the forward's Â · T
+// needs T's).
 //
 // Layout (the dataset format's): a rank's row buffer is [n_owned + n_halo, width], row-major;
 // halo rows received from peer q are contiguous, at n_owned + halo_offsets[q]; the rows sent to
@@ -44,9 +45,6 @@ class HaloExchange final : public RowExchange {
     start_forward(rows, width);
     finish_forward();
   }
-  // rows: [n_owned + n_halo, width]. Adds each halo row into its owner's row (in peer order, so
-  // the sum is the same every run); halo rows are left as they were.
-  void reverse_add(std::span<float> rows, int width) override;
 
   // Bytes this rank has sent through the exchange since construction.
   std::int64_t bytes_sent() const { return bytes_sent_; }
@@ -61,7 +59,7 @@ class HaloExchange final : public RowExchange {
   HaloPlan plan_;
   Communicator communicator_;
   std::unique_ptr<Requests> requests_;
-  std::vector<float> buffer_;  // packed send rows (forward) or received gradients (reverse)
+  std::vector<float> buffer_;  // packed send rows
   std::int64_t bytes_sent_ = 0;
   double seconds_ = 0.0;
 };

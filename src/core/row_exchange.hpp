@@ -14,8 +14,6 @@ class RowExchange {
   virtual void start_forward(std::span<float> rows, int width) = 0;
   // Completes the last start_forward: every halo row holds its owner's row.
   virtual void finish_forward() = 0;
-  // rows: [n_owned + n_halo, width]. Adds every halo row into its owner's row.
-  virtual void reverse_add(std::span<float> rows, int width) = 0;
 };
 
 // The exchange of a part without halo (P = 1, or a part with no remote neighbour).
@@ -23,7 +21,6 @@ class LocalRowExchange final : public RowExchange {
  public:
   void start_forward(std::span<float>, int) override {}
   void finish_forward() override {}
-  void reverse_add(std::span<float>, int) override {}
 };
 
 }  // namespace distgae

@@ -109,23 +109,29 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
     d_out = &d_out_;
   }
 
-  // The backward passes write into the forward's T buffers: forward rebuilds every row of them
-  // before reading, so gradients can reuse their memory (the largest per-rank buffers).
-  Matrix& dt2_ext = t2_ext_;
-  aggregation_.backward(*d_out, dt2_ext);
-  transpose_times(h_, dt2_ext, n_owned, dparams.data() + layout_.w1_offset);
-  rows_times_transposed(dt2_ext, w1_, n_owned, dh_);
+  // dT = Â · dY for each layer (Â is symmetric): dY's owned rows go into the forward's T buffer
+  // of the layer, whose halo rows the exchange then fills with the owners' gradients. Forward
+  // rebuilds every row of those buffers before reading, so the gradients can reuse their memory
+  // (the largest per-rank buffers); the results go to buffers the gradient chain is done with.
+  Matrix& d_out_ext = t2_ext_;
+  d_out_ext.topRows(n_owned) = *d_out;
+  Matrix& dt2 = d_out_;  // its contents (VGAE) are in d_out_ext now
+  aggregation_.backward(d_out_ext, dt2);
+  transpose_times(h_, dt2, n_owned, dparams.data() + layout_.w1_offset);
+  rows_times_transposed(dt2, w1_, n_owned, dh_);
   relu_backward(h_, dh_);
 
-  Matrix& dt1_ext = t1_ext_;
-  aggregation_.backward(dh_, dt1_ext);
+  Matrix& dh_ext = t1_ext_;
+  dh_ext.topRows(n_owned) = dh_;
+  Matrix& dt1 = dh_;
+  aggregation_.backward(dh_ext, dt1);
   if (shape_.input_dim > 0) {
     const ScopedPhase transform(Phase::kFeatureTransform);
     scratch_.resize(shape_.input_dim, hidden);
-    spmm_rows(features_transposed_, dt1_ext, scratch_, 0, shape_.input_dim);
+    spmm_rows(features_transposed_, dt1, scratch_, 0, shape_.input_dim);
     MatrixMap(dparams.data() + layout_.w0_offset, shape_.input_dim, hidden) = scratch_;
   } else {
-    dnode_rows = dt1_ext.topRows(n_owned);
+    dnode_rows = dt1;
   }
   have_forward_ = false;  // its T buffers now hold gradients
 }

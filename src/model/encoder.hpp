@@ -74,7 +74,7 @@ class Encoder {
   const Csr<std::int32_t, float>& features_;
   GcnAggregation aggregation_;
   // Activations kept from forward for backward; scratch reused across epochs (no allocation in
-  // the loop once sizes are reached). backward() leaves its gradients in t1_ext_ and t2_ext_.
+  // the loop once sizes are reached). backward() overwrites t1_ext_ and t2_ext_ with gradients.
   Matrix t1_ext_, h_, t2_ext_, out_, mu_, logstd_;
   Matrix d_out_, dh_, scratch_;
   Matrix w0_, w1_;                                // forward's weights, kept for backward

@@ -1,9 +1,11 @@
 // Y = Â · T across parts (DESIGN.md, Training): T's halo rows come from their owners through a
-// RowExchange; interior rows are computed while the exchange is in flight. Backward is Âᵀ · dY
-// with the stored transpose (no atomics), then the halo rows' gradients are added into their
-// owners' rows on the other parts.
+// RowExchange; interior rows are computed while the exchange is in flight. Â is symmetric, so
+// backward is the same product: dT = Â · dY, with dY's halo rows fetched like T's. Every owned
+// row of the result is then one sum over its canonical-ordered row of Â, complete on its own
+// part: no partial sums travel back to be added in an order that depends on the partition.
 #pragma once
 
+#include "core/phase_clock.hpp"
 #include "core/row_exchange.hpp"
 #include "model/dense.hpp"
 #include "model/normalized_adjacency.hpp"
@@ -17,13 +19,15 @@ class GcnAggregation {
 
   // t_ext: [n_local, w]; its owned rows are the input, its halo rows are filled here.
   // y: [n_owned, w] (resized).
-  void forward(Matrix& t_ext, Matrix& y);
+  void forward(Matrix& t_ext, Matrix& y) { multiply(t_ext, y, Phase::kSpmmForward); }
 
-  // dy: [n_owned, w]. dt_ext: [n_local, w] (resized). Afterwards dt_ext's owned rows hold the
-  // full gradient of T's owned rows (this part's terms plus those of every other part).
-  void backward(const Matrix& dy, Matrix& dt_ext);
+  // dy_ext: [n_local, w]; its owned rows hold dY, its halo rows are filled here. dt: [n_owned, w]
+  // (resized), the whole gradient of T's owned rows.
+  void backward(Matrix& dy_ext, Matrix& dt) { multiply(dy_ext, dt, Phase::kSpmmBackward); }
 
  private:
+  void multiply(Matrix& x_ext, Matrix& y, Phase phase);
+
   const NormalizedAdjacency& adjacency_;
   RowExchange& exchange_;
 };

@@ -1,22 +1,25 @@
 #include "model/normalized_adjacency.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include "model/spmm.hpp"
 
 namespace distgae {
 namespace {
 
 void check_inputs(const Csr<LocalId>& adjacency, std::span<const std::int64_t> degree,
-                  std::int64_t n_interior) {
+                  std::span<const GlobalId> canonical_id, std::int64_t n_interior) {
   const std::int64_t n_owned = adjacency.n_rows();
-  if (adjacency.n_cols < n_owned || static_cast<std::int64_t>(degree.size()) != adjacency.n_cols) {
+  if (adjacency.n_cols < n_owned || static_cast<std::int64_t>(degree.size()) != adjacency.n_cols ||
+      static_cast<std::int64_t>(canonical_id.size()) != adjacency.n_cols) {
     throw std::invalid_argument("normalize_adjacency: " + std::to_string(n_owned) + " rows, " +
-                                std::to_string(adjacency.n_cols) + " local columns and " +
-                                std::to_string(degree.size()) + " degrees do not fit together");
+                                std::to_string(adjacency.n_cols) + " local columns, " +
+                                std::to_string(degree.size()) + " degrees and " +
+                                std::to_string(canonical_id.size()) +
+                                " canonical ids do not fit together");
   }
   if (n_interior < 0 || n_interior > n_owned) {
     throw std::invalid_argument("normalize_adjacency: n_interior out of range");
@@ -38,8 +41,9 @@ void check_inputs(const Csr<LocalId>& adjacency, std::span<const std::int64_t> d
 
 NormalizedAdjacency normalize_adjacency(const Csr<LocalId>& adjacency,
                                         std::span<const std::int64_t> degree,
+                                        std::span<const GlobalId> canonical_id,
                                         std::int64_t n_interior) {
-  check_inputs(adjacency, degree, n_interior);
+  check_inputs(adjacency, degree, canonical_id, n_interior);
   NormalizedAdjacency result;
   result.n_owned = adjacency.n_rows();
   result.n_interior = n_interior;
@@ -56,23 +60,24 @@ NormalizedAdjacency normalize_adjacency(const Csr<LocalId>& adjacency,
   rows.row_start.reserve(static_cast<std::size_t>(result.n_owned) + 1);
   rows.col_index.reserve(adjacency.col_index.size() + static_cast<std::size_t>(result.n_owned));
   rows.values.reserve(rows.col_index.capacity());
+  // One row at a time: its entries (the self loop among them) sorted by canonical column id.
+  std::vector<std::pair<GlobalId, LocalId>> order;
   for (std::int64_t i = 0; i < result.n_owned; ++i) {
-    const auto self = static_cast<LocalId>(i);
-    bool self_written = false;
-    const auto write_self = [&] {
-      rows.col_index.push_back(self);
-      rows.values.push_back(static_cast<float>(1.0 / (static_cast<double>(degree[i]) + 1.0)));
-      self_written = true;
-    };
+    order.clear();
+    order.emplace_back(canonical_id[static_cast<std::size_t>(i)], static_cast<LocalId>(i));
     for (const LocalId j : adjacency.row(i)) {
-      if (!self_written && j > self) write_self();
-      rows.col_index.push_back(j);
-      rows.values.push_back(static_cast<float>(inv_sqrt[i] * inv_sqrt[j]));
+      order.emplace_back(canonical_id[static_cast<std::size_t>(j)], j);
     }
-    if (!self_written) write_self();
+    std::sort(order.begin(), order.end());
+    for (const auto& [canonical, j] : order) {
+      rows.col_index.push_back(j);
+      // The self loop's entry is 1 / (d + 1) exactly, not the square of a rounded 1/sqrt.
+      rows.values.push_back(j == i
+                                ? static_cast<float>(1.0 / (static_cast<double>(degree[i]) + 1.0))
+                                : static_cast<float>(inv_sqrt[i] * inv_sqrt[j]));
+    }
     rows.row_start.push_back(static_cast<std::int64_t>(rows.col_index.size()));
   }
-  result.transposed = transpose(rows);
   return result;
 }
 

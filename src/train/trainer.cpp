@@ -46,7 +46,8 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
       part_(std::move(part)),
       world_(world),
       shape_(shape_of(config, meta)),
-      adjacency_(normalize_adjacency(part_.adjacency, part_.degree, part_.n_interior)),
+      adjacency_(
+          normalize_adjacency(part_.adjacency, part_.degree, part_.canonical_id, part_.n_interior)),
       exchange_(halo_plan(part_), world_),
       fetch_(meta.part_offsets, world_),
       val_(meta, part_.part, std::move(part_.val_pos), std::move(part_.val_neg)),

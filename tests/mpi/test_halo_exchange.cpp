@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "comm/communicator.hpp"
 #include "cora_dataset.hpp"
 #include "io/dataset.hpp"
@@ -61,41 +59,6 @@ TEST(HaloExchange, ForwardFillsEveryHaloRowWithItsOwnersRow) {
   const std::int64_t halo_rows_received = world.allreduce_sum(part.n_halo);
   EXPECT_EQ(world.allreduce_sum(exchange.bytes_sent()),
             halo_rows_received * (1 + 3 + 16) * static_cast<std::int64_t>(sizeof(float)));
-}
-
-TEST(HaloExchange, BackwardAddsHaloGradientsIntoOwners) {
-  const Communicator world = Communicator::world();
-  const PartData part = read_part(testing::cora_dataset_for_world(), world.rank());
-  HaloExchange exchange(plan_of(part), world);
-  const int width = 2;
-  const std::int64_t n_local = part.n_owned + part.n_halo;
-  std::vector<float> rows(static_cast<std::size_t>(n_local * width), 0.0f);
-  for (std::int64_t i = 0; i < part.n_owned; ++i) rows[i * width] = 0.5f;
-  for (std::int64_t i = part.n_owned; i < n_local; ++i) {
-    rows[i * width] = 1.0f;
-    rows[i * width + 1] = static_cast<float>(world.rank() + 1);
-  }
-  exchange.reverse_add(rows, width);
-
-  // Expected, independently of the send lists: which ranks hold each node as a halo row.
-  std::vector<std::int64_t> mine;
-  for (std::int64_t i = part.n_owned; i < n_local; ++i) {
-    mine.push_back(part.canonical_id[i]);
-    mine.push_back(world.rank());
-  }
-  const std::vector<std::int64_t> all = world.allgatherv(mine);
-  std::map<GlobalId, std::pair<int, int>> holders;  // canonical → (count, sum of rank+1)
-  for (std::size_t j = 0; j < all.size(); j += 2) {
-    holders[all[j]].first += 1;
-    holders[all[j]].second += static_cast<int>(all[j + 1]) + 1;
-  }
-  for (std::int64_t i = 0; i < part.n_owned; ++i) {
-    const auto found = holders.find(part.canonical_id[i]);
-    const auto [count, rank_sum] = found == holders.end() ? std::pair{0, 0} : found->second;
-    EXPECT_EQ(rows[i * width], 0.5f + static_cast<float>(count)) << "owned row " << i;
-    EXPECT_EQ(rows[i * width + 1], static_cast<float>(rank_sum)) << "owned row " << i;
-  }
-  for (std::int64_t i = part.n_owned; i < n_local; ++i) EXPECT_EQ(rows[i * width], 1.0f);
 }
 
 }  // namespace

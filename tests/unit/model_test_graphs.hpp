@@ -101,7 +101,7 @@ inline ModelGraph cora_model_graph(GlobalId size, int num_parts, bool with_featu
 }
 
 inline NormalizedAdjacency normalized(const PartData& part) {
-  return normalize_adjacency(part.adjacency, part.degree, part.n_interior);
+  return normalize_adjacency(part.adjacency, part.degree, part.canonical_id, part.n_interior);
 }
 
 // Â = D^-1/2 (A + I) D^-1/2 of the whole graph, dense, canonical order.

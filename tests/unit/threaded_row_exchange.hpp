@@ -1,7 +1,7 @@
 // Several parts of one graph run on their own threads in one process, exchanging rows through a
 // RowExchange that reads its peers' buffers directly: the multi-part code path (interior rows
-// before the halo arrives, reverse adds into owners) tested without MPI. Barriers stand where
-// MPI would wait.
+// before the halo arrives, halo rows of activations and of gradients) tested without MPI.
+// Barriers stand where MPI would wait.
 #pragma once
 
 #include <barrier>
@@ -61,36 +61,17 @@ class ThreadedExchangeGroup {
         for (std::int64_t k = me.halo_offsets[q]; k < me.halo_offsets[q + 1]; ++k) {
           const std::int64_t source =
               owner.send_rows[owner.send_offsets[part_] + k - me.halo_offsets[q]];
-          copy_row(group_.rows_[q], source, rows, me.n_owned + k, width, false);
+          copy_row(group_.rows_[q], source, rows, me.n_owned + k, width);
         }
       }
     }
     // Nobody may change its rows until every peer has copied them.
     void finish_forward() override { group_.barrier_.arrive_and_wait(); }
 
-    void reverse_add(std::span<float> rows, int width) override {
-      group_.rows_[part_] = rows;
-      group_.barrier_.arrive_and_wait();
-      const PartData& me = group_.parts_[part_];
-      for (std::size_t q = 0; q < group_.parts_.size(); ++q) {
-        const PartData& peer = group_.parts_[q];
-        for (std::int64_t k = me.send_offsets[q]; k < me.send_offsets[q + 1]; ++k) {
-          const std::int64_t halo_row =
-              peer.n_owned + peer.halo_offsets[part_] + k - me.send_offsets[q];
-          copy_row(group_.rows_[q], halo_row, rows, me.send_rows[k], width, true);
-        }
-      }
-      group_.barrier_.arrive_and_wait();
-    }
-
    private:
     static void copy_row(std::span<const float> from, std::int64_t from_row, std::span<float> to,
-                         std::int64_t to_row, int width, bool add) {
-      for (int c = 0; c < width; ++c) {
-        const float value = from[from_row * width + c];
-        float& target = to[to_row * width + c];
-        target = add ? target + value : value;
-      }
+                         std::int64_t to_row, int width) {
+      for (int c = 0; c < width; ++c) to[to_row * width + c] = from[from_row * width + c];
     }
     ThreadedExchangeGroup& group_;
     std::size_t part_;
