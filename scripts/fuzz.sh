@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 15) from its committed
+# Runs every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 10) from its committed
 # seed corpus, in the sanitized build (scripts/sanitize.sh builds it; this script builds the
 # harnesses if they are missing). A finding (a crash, a sanitizer report, an exception other than
 # InputError, a leak, an allocation past 2 GiB, an input taking over 10 s) fails the script unless
@@ -9,7 +9,7 @@
 # FUZZ_SEED (default 1) makes a run repeatable; FUZZ_HARNESSES picks harnesses (space separated).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/sanitizer-env.sh"
-SECONDS_EACH="${FUZZ_SECONDS:-15}"
+SECONDS_EACH="${FUZZ_SECONDS:-10}"
 HARNESSES=(${FUZZ_HARNESSES:-edge_list matrix_market node_id_list hdf5_features dataset_part
                               dataset_meta checkpoint embeddings})
 FUZZ_DIR="$SANITIZE_BUILD_DIR/tests/fuzz"

@@ -4,7 +4,7 @@ the same number of ranks gives on one host, where Open MPI moves data through sh
 Every host has a /tmp of its own (node-local scratch), so nothing may rely on a file another
 host wrote outside the shared dataset and run directories.
 
-- partition: the dataset written by P ranks on P hosts equals, file for file (read with h5py),
+- partition: the dataset written by P ranks on P hosts (P = 2, 3, 4) equals, file for file (read with h5py),
   the one P ranks write on one host.
 - faults (with the TCP keepalive settings jobs/*.sbatch export): a rank SIGKILLed on one host,
   or that host's link pulled, ends a training job within 30 s with a message naming the lost
@@ -109,7 +109,7 @@ class AcrossHosts(unittest.TestCase):
         return cls.datasets[parts]
 
     def test_partition_writes_the_same_dataset_as_on_one_host(self):
-        for count in (2, 4):
+        for count in (2, 3, 4):
             with self.subTest(hosts=count):
                 out = os.path.join(scratch, f"cora-{count}-on-{count}-hosts")
                 on_hosts(count, 1, partition_argv(count, out))

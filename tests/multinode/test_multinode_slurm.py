@@ -8,6 +8,10 @@ its messages cross the hosts' veths over TCP.
   the same bits (metrics.jsonl, test AUC/AP, embeddings) as the same ranks on one host.
 - SLURM's warning signal (USR1) to a 4-node training job: the ranks checkpoint, the job
   requeues itself and resumes, and ends with the bits of an uninterrupted run.
+- A node frozen whole (every process on it stopped: slurmd, the job's step and its rank): SLURM
+  stops hearing from it, marks it DOWN and ends the job within 30 s, requeues it onto healthy
+  nodes, and the requeued job resumes from the last checkpoint to the bits of an uninterrupted
+  run.
 
 Run as root (ctest does); exits 77 (ctest: skipped, with the reason) when network namespaces
 cannot be made here; fails, never skips, without slurm-wlm and munge. DISTGAE_BIN is the
@@ -19,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,6 +42,8 @@ DATA = os.path.abspath(os.environ.get("DISTGAE_DATA", os.path.join(ROOT, "data")
 CORA_EDGES = os.path.join(DATA, "cora", "edges.txt")
 CORA_FEATURES = os.path.join(DATA, "cora", "features.mtx")
 SEED = 3
+SLURMD_TIMEOUT_S = 6
+MESSAGE_TIMEOUT_S = 5
 
 hosts = None    # 4 VirtualHosts
 cluster = None  # the SlurmCluster on them
@@ -52,7 +59,10 @@ def setUpModule():
     try:
         # A checkout or build under /tmp stays visible on every host.
         hosts = VirtualHosts(4, shared=(ROOT, DATA, os.path.dirname(BIN))).start()
-        cluster = SlurmCluster(hosts=hosts).start()
+        # A node silent for SLURMD_TIMEOUT_S is DOWN (SLURM's default waits 300 s), its pings
+        # given up after MESSAGE_TIMEOUT_S (default 10).
+        cluster = SlurmCluster(hosts=hosts, slurmd_timeout=SLURMD_TIMEOUT_S,
+                               message_timeout=MESSAGE_TIMEOUT_S).start()
         jobs = JobRunner(cluster, scratch, BIN)
     except BaseException:
         tearDownModule()  # unittest skips it when setUpModule fails
@@ -85,6 +95,14 @@ def on_nodes(count):
     return [f"--nodes={count}", f"--ntasks={count}", "--ntasks-per-node=1"]
 
 
+def training_argv(out, data, params):
+    """What train.sbatch runs for these parameters (its defaults otherwise), without --resume."""
+    return ["train", "--out", out, "--model", params.get("MODEL", "gae"), "--epochs",
+            str(params["EPOCHS"]),
+            "--seed", str(params["SEED"]), "--threads", "1", "--checkpoint-every",
+            str(params["CHECKPOINT_EVERY"]), "--data", data, *params.get("TRAIN_ARGS", "").split()]
+
+
 class JobsAcrossNodes(unittest.TestCase):
     # What the job scripts run, given the parameters below (jobs/*.sbatch).
     TRAIN = dict(MODEL="vgae", EPOCHS=20, SEED=SEED, CHECKPOINT_EVERY=10,
@@ -105,11 +123,7 @@ class JobsAcrossNodes(unittest.TestCase):
     def reference(cls, ranks):
         if ranks not in cls.references:
             out = os.path.join(scratch, f"train-{ranks}-one-host")
-            t = cls.TRAIN
-            on_one_host(ranks, ["train", "--out", out, "--model", t["MODEL"], "--epochs",
-                                str(t["EPOCHS"]), "--seed", str(t["SEED"]), "--threads", "1",
-                                "--resume", "--checkpoint-every", str(t["CHECKPOINT_EVERY"]),
-                                "--data", cls.dataset(ranks), *t["TRAIN_ARGS"].split()])
+            on_one_host(ranks, training_argv(out, cls.dataset(ranks), cls.TRAIN))
             cls.references[ranks] = out
         return cls.references[ranks]
 
@@ -165,12 +179,76 @@ class PreemptedJobAcrossNodes(unittest.TestCase):
             self.assertIn(expected, log)
 
         reference = os.path.join(scratch, "uninterrupted")
-        r = self.LONG_RUN
-        on_one_host(4, ["train", "--out", reference, "--model", "gae", "--epochs",
-                        str(r["EPOCHS"]), "--seed", str(r["SEED"]), "--threads", "1",
-                        "--checkpoint-every", str(r["CHECKPOINT_EVERY"]), "--data", data,
-                        *r["TRAIN_ARGS"].split()])
+        on_one_host(4, training_argv(reference, data, self.LONG_RUN))
         assert_same_run(self, out, reference)
+
+
+class FrozenNode(unittest.TestCase):
+    """A 2-node training job whose second node freezes whole: every process on it stopped (its
+    slurmd, the job's slurmstepd and rank), as a hung node looks to the controller. SLURM ends
+    the job once SlurmdTimeout passes without an answer, requeues it (train.sbatch asks for
+    --requeue) onto two of the three healthy nodes, and the requeued job resumes."""
+
+    RUN = dict(EPOCHS=1000, SEED=SEED, CHECKPOINT_EVERY=100, TRAIN_ARGS="--eval-every 0")
+    END_WITHIN_S = 30
+
+    def node_index(self, node):
+        return hosts.names.index(node)
+
+    def test_slurm_ends_requeues_and_the_job_resumes(self):
+        data = JobsAcrossNodes.dataset(2)
+        out = os.path.join(scratch, "frozen")
+        job = jobs.submit("frozen", "train.sbatch", *on_nodes(2), DATA=data, OUT=out, **self.RUN)
+        jobs.wait_for_epochs(out, 300, job)
+        first = cluster.jobs(job)[-1]
+        nodes = cluster.command("scontrol", "show", "hostnames", first["NodeList"]).stdout.split()
+        frozen_host = self.node_index(nodes[-1])  # not the batch script's node
+        stopped = hosts.pids(frozen_host)
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        frozen_at = time.monotonic()
+        try:
+            # The first run is over when the job restarts (or ends without a restart).
+            deadline = frozen_at + 120
+            while True:
+                record = cluster.jobs(job)[-1]
+                if int(record.get("Restarts", 0)) > 0 or record["JobState"] not in (
+                        "RUNNING", "CONFIGURING", "COMPLETING"):
+                    break
+                self.assertLess(time.monotonic(), deadline, f"still running: {record}")
+                time.sleep(0.2)
+            ended_after = time.monotonic() - frozen_at
+            print(f"\n  the job's first run ended {ended_after:.1f} s after the node froze "
+                  f"({record['JobState']}, restarts {record.get('Restarts')})", file=sys.stderr)
+            self.assertLessEqual(ended_after, self.END_WITHIN_S, record)
+            final = cluster.wait_done(job, 240)[-1]
+        finally:
+            # The node's old step and rank are gone for SLURM: end them; wake its slurmd so that
+            # the node returns to service (ReturnToService=2) for the tests after this one.
+            for pid in stopped:
+                try:
+                    if _command_name(pid) == "slurmd":
+                        os.kill(pid, signal.SIGCONT)
+                    else:
+                        os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            cluster.wait_nodes_idle(60)
+        log = jobs.log_of("frozen")
+        self.assertEqual((final["JobState"], final["ExitCode"]), ("COMPLETED", "0:0"), log)
+        self.assertGreaterEqual(int(final["Restarts"]), 1, log)
+        self.assertNotIn(nodes[-1], cluster.command("scontrol", "show", "hostnames",
+                                                    final["NodeList"]).stdout.split(), final)
+        self.assertIn("resumed from", log)
+
+        reference = os.path.join(scratch, "frozen-uninterrupted")
+        on_one_host(2, training_argv(reference, data, self.RUN))
+        assert_same_run(self, out, reference)
+
+
+def _command_name(pid):
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
 
 
 if __name__ == "__main__":

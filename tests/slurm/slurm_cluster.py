@@ -60,10 +60,17 @@ class SlurmCluster:
 
     cpus: CPUs declared for each node; more than the machine has lets a 4-task job run on a
     2-core CI machine (slurmd accepts the declaration: SlurmdParameters=config_overrides).
+    slurmd_timeout: seconds without an answer from a node's slurmd before slurmctld marks it
+    DOWN and ends (or requeues) its jobs (SLURM's default: 300); message_timeout: how long one
+    message waits for its answer (SLURM's default: 10), which a silent node's pings wait out
+    first.
     """
 
-    def __init__(self, cpus=None, keep_dir=False, hosts=None):
+    def __init__(self, cpus=None, keep_dir=False, hosts=None, slurmd_timeout=300,
+                 message_timeout=10):
         self.cpus = cpus or max(os.cpu_count() or 1, 8)
+        self.slurmd_timeout = slurmd_timeout
+        self.message_timeout = message_timeout
         self.keep_dir = keep_dir
         self.hosts = hosts
         self.dir = None
@@ -103,7 +110,7 @@ class SlurmCluster:
             self._start_munged()
             self._write_conf()
             self._start_slurm_daemons()
-            self._wait_node_idle(timeout)
+            self.wait_nodes_idle(timeout)
         except BaseException:
             self.stop()
             raise
@@ -265,6 +272,8 @@ JobRequeue=1
 KillWait=5
 # Finished jobs stay visible to `scontrol show job` for the test's checks.
 MinJobAge=600
+SlurmdTimeout={self.slurmd_timeout}
+MessageTimeout={self.message_timeout}
 InactiveLimit=0
 SchedulerType=sched/backfill
 SchedulerParameters=sched_interval=2,bf_interval=1
@@ -284,7 +293,9 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
             self._spawn(f"slurmd-{node}", ["slurmd", "-D", "-f", self.conf, "-N", node],
                         host=host)
 
-    def _wait_node_idle(self, timeout):
+    def wait_nodes_idle(self, timeout):
+        """Waits until every node is idle (or mixed); ClusterError with the last slurmd's log
+        otherwise."""
         def idle():
             out = self.command("sinfo", "--noheader", "--Node", "--format=%T", check=False)
             states = [s.rstrip("*") for s in out.stdout.split()]
