@@ -33,7 +33,7 @@ std::int64_t sent_rows(const PartitionStatistics& s, int p) {
 
 std::int64_t predicted_halo_bytes(const PartitionStatistics& s, int p, const EncoderShape& model) {
   const std::int64_t sent = sent_rows(s, p);
-  return sent < 0 ? -1 : halo_bytes_per_epoch(sent, s.halo[p], model);
+  return sent < 0 ? -1 : halo_bytes_per_epoch(sent, model);
 }
 
 std::string model_description(const EncoderShape& model) {
