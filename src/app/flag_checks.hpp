@@ -63,6 +63,20 @@ inline CLI::Validator stall_timeout_check() {
       "auto|off|SECONDS");
 }
 
+// Adds --stall-timeout to `command`: the seconds without finishing `unit` ("an epoch") after
+// which a rank ends the job, auto (`auto_rule`) by default.
+inline CLI::Option* add_stall_timeout_option(CLI::App& command, std::string& value,
+                                             const std::string& unit,
+                                             const std::string& auto_rule) {
+  return command
+      .add_option("--stall-timeout", value,
+                  "Seconds without finishing " + unit +
+                      " after which a rank ends the job (a peer frozen or cut off): auto (" +
+                      auto_rule + "), off, or a number")
+      ->capture_default_str()
+      ->check(stall_timeout_check());
+}
+
 // A value stall_timeout_check accepted, as core/progress_watchdog.hpp takes it.
 inline double parse_stall_timeout(const std::string& value) {
   if (value == "auto") return kStallTimeoutAuto;

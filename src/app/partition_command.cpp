@@ -82,12 +82,8 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
       ->capture_default_str()
       ->check(seed_check());
   cmd->add_flag("--force", flags->force, "Replace --out if it exists");
-  cmd->add_option("--stall-timeout", flags->stall_timeout,
-                  "Seconds without finishing a step after which a rank ends the job (a peer "
-                  "frozen or cut off): auto (10 x the slowest step so far, at least 600), off, "
-                  "or a number")
-      ->capture_default_str()
-      ->check(stall_timeout_check());
+  add_stall_timeout_option(*cmd, flags->stall_timeout, "a step",
+                           "10 x the slowest step so far, at least 600");
   cmd->callback([flags, &action] { action = [flags] { return run_partition(*flags); }; });
 }
 

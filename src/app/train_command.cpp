@@ -187,12 +187,8 @@ void add_train_command(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--resume", c.resume,
                 "Continue from the newest readable checkpoint in --out (start fresh if none)");
   cmd->add_flag("--force", c.force, "Replace a previous run in --out");
-  cmd->add_option("--stall-timeout", flags->stall_timeout,
-                  "Seconds without finishing an epoch after which a rank ends the job (a peer "
-                  "frozen or cut off): auto (10 x the slowest epoch so far, at least 300), off, "
-                  "or a number")
-      ->capture_default_str()
-      ->check(stall_timeout_check());
+  add_stall_timeout_option(*cmd, flags->stall_timeout, "an epoch",
+                           "10 x the slowest epoch so far, at least 300");
   cmd->add_flag("--verbose", flags->verbose, "Log from every rank");
   cmd->callback([flags, &action] { action = [flags] { return run_train(*flags); }; });
 }

@@ -34,14 +34,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 from dataset_digest import dataset_digests  # noqa: E402
+from multinode_env import (BIN, CORA_EDGES, CORA_FEATURES, SHARED_PATHS,  # noqa: E402
+                           close_hosts, main, on_one_host)
 from run_outputs import assert_same_run, metrics  # noqa: E402
 from virtual_hosts import VirtualHosts  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-BIN = os.path.abspath(os.environ.get("DISTGAE_BIN", os.path.join(ROOT, "build", "distgae")))
-DATA = os.path.abspath(os.environ.get("DISTGAE_DATA", os.path.join(ROOT, "data")))
-CORA_EDGES = os.path.join(DATA, "cora", "edges.txt")
-CORA_FEATURES = os.path.join(DATA, "cora", "features.mtx")
 TIMEOUT = 120
 EPOCHS = 20
 
@@ -54,27 +51,12 @@ def setUpModule():
     # Outside /tmp, which is private to each host (node-local scratch): only this is shared.
     scratch = tempfile.mkdtemp(prefix="distgae-multinode-", dir="/var/tmp")
     # A checkout or build under /tmp stays visible on every host.
-    hosts = VirtualHosts(4, shared=(ROOT, DATA, os.path.dirname(BIN))).start()
+    hosts = VirtualHosts(4, shared=SHARED_PATHS).start()
 
 
 def tearDownModule():
-    if hosts is not None:
-        hosts.close()
-        leftovers = hosts.leftovers()
-        if leftovers:
-            raise RuntimeError(f"namespaces left behind: {leftovers}")
+    close_hosts(hosts)
     shutil.rmtree(scratch, ignore_errors=True)
-
-
-def on_one_host(ranks, argv):
-    """`ranks` ranks of distgae on this machine's own namespace (shared memory between them)."""
-    proc = subprocess.run(["mpiexec", "--allow-run-as-root", "-n", str(ranks), "--oversubscribe",
-                           "--bind-to", "none", BIN, *argv], capture_output=True, text=True,
-                          timeout=TIMEOUT)
-    if proc.returncode != 0:
-        raise AssertionError(f"one host, {ranks} ranks, {argv}: exit {proc.returncode}\n"
-                             f"{proc.stdout}{proc.stderr}")
-    return proc.stdout
 
 
 def on_hosts(host_count, ranks_per_host, argv):
@@ -266,10 +248,4 @@ class Faults(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    # ctest's timeout and a user's kill send SIGTERM: exit normally so the hosts are removed.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    reason = VirtualHosts.unavailable()
-    if reason:
-        print(f"SKIPPED: cannot make hosts from network namespaces here: {reason}")
-        sys.exit(77)
-    unittest.main(verbosity=2)
+    main()

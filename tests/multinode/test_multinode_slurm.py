@@ -20,7 +20,6 @@ binary, DISTGAE_DATA the directory holding cora/.
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,16 +30,13 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 sys.path.insert(0, os.path.join(HERE, "..", "slurm"))
 from dataset_digest import dataset_digests  # noqa: E402
+from multinode_env import (BIN, CORA_EDGES, CORA_FEATURES, SHARED_PATHS,  # noqa: E402
+                           close_hosts, main, on_one_host)
 from run_outputs import assert_same_run  # noqa: E402
 from slurm_cluster import SlurmCluster  # noqa: E402
 from slurm_jobs import JobRunner  # noqa: E402
 from virtual_hosts import VirtualHosts  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-BIN = os.path.abspath(os.environ.get("DISTGAE_BIN", os.path.join(ROOT, "build", "distgae")))
-DATA = os.path.abspath(os.environ.get("DISTGAE_DATA", os.path.join(ROOT, "data")))
-CORA_EDGES = os.path.join(DATA, "cora", "edges.txt")
-CORA_FEATURES = os.path.join(DATA, "cora", "features.mtx")
 SEED = 3
 SLURMD_TIMEOUT_S = 6
 MESSAGE_TIMEOUT_S = 5
@@ -58,7 +54,7 @@ def setUpModule():
     os.chmod(scratch, 0o755)
     try:
         # A checkout or build under /tmp stays visible on every host.
-        hosts = VirtualHosts(4, shared=(ROOT, DATA, os.path.dirname(BIN))).start()
+        hosts = VirtualHosts(4, shared=SHARED_PATHS).start()
         # A node silent for SLURMD_TIMEOUT_S is DOWN (SLURM's default waits 300 s), its pings
         # given up after MESSAGE_TIMEOUT_S (default 10).
         cluster = SlurmCluster(hosts=hosts, slurmd_timeout=SLURMD_TIMEOUT_S,
@@ -72,22 +68,8 @@ def setUpModule():
 def tearDownModule():
     if cluster is not None:
         cluster.stop()
-    if hosts is not None:
-        hosts.close()
-        leftovers = hosts.leftovers()
-        if leftovers:
-            raise RuntimeError(f"namespaces left behind: {leftovers}")
+    close_hosts(hosts)
     shutil.rmtree(scratch, ignore_errors=True)
-
-
-def on_one_host(ranks, argv):
-    """`ranks` ranks of distgae in this machine's own namespace (shared memory between them)."""
-    proc = subprocess.run(["mpiexec", "--allow-run-as-root", "-n", str(ranks), "--oversubscribe",
-                           "--bind-to", "none", BIN, *argv], capture_output=True, text=True,
-                          timeout=300)
-    if proc.returncode != 0:
-        raise AssertionError(f"one host, {ranks} ranks, {argv}: exit {proc.returncode}\n"
-                             f"{proc.stdout}{proc.stderr}")
 
 
 def on_nodes(count):
@@ -252,10 +234,4 @@ def _command_name(pid):
 
 
 if __name__ == "__main__":
-    # ctest's timeout and a user's kill send SIGTERM: exit normally so everything is removed.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    reason = VirtualHosts.unavailable()
-    if reason:
-        print(f"SKIPPED: cannot make hosts from network namespaces here: {reason}")
-        sys.exit(77)
-    unittest.main(verbosity=2)
+    main()
