@@ -83,7 +83,7 @@ void add_partition_command(CLI::App& app, CommandAction& action) {
       ->check(seed_check());
   cmd->add_flag("--force", flags->force, "Replace --out if it exists");
   add_stall_timeout_option(*cmd, flags->stall_timeout, "a step",
-                           "10 x the slowest step so far, at least 600");
+                           "10 x the slowest step so far, at least 1800");
   cmd->callback([flags, &action] { action = [flags] { return run_partition(*flags); }; });
 }
 

@@ -40,9 +40,11 @@ class PipelineWatchdog {
   }
 
  private:
-  // auto: the steps differ more in length than epochs do, and the first has nothing to be sized
-  // from (reading a large graph on a few ranks takes minutes), so the floor is ten minutes.
-  static constexpr double kFloorSeconds = 600.0;
+  // auto: the steps differ more in length than epochs do (the partition step of a graph of
+  // billions of edges may run many times longer than the steps before it), and the first has
+  // nothing to be sized from, so the floor is half an hour: a false alarm ends a healthy job
+  // hours in, a hang is ended by the scheduler's time limit anyway.
+  static constexpr double kFloorSeconds = 1800.0;
   static constexpr double kStepFactor = 10.0;
 
   std::chrono::milliseconds timeout() const {
