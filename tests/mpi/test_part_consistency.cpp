@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "comm/communicator.hpp"
-#include "core/error.hpp"
 #include "cora_dataset.hpp"
+#include "core/error.hpp"
 #include "partition/partition_pipeline.hpp"
 
 namespace distgae {
