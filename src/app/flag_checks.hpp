@@ -31,16 +31,22 @@ inline CLI::Validator seed_check() {
       "UINT64");
 }
 
+// Whether `value` is, whole, a finite number above zero.
+inline bool is_finite_positive(const std::string& value) {
+  try {
+    std::size_t used = 0;
+    const double number = std::stod(value, &used);
+    return used == value.size() && std::isfinite(number) && number > 0.0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 // A finite number above zero: CLI::PositiveNumber lets "nan" and "inf" through.
 inline CLI::Validator finite_positive_check() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        try {
-          std::size_t used = 0;
-          const double number = std::stod(value, &used);
-          if (used == value.size() && std::isfinite(number) && number > 0.0) return "";
-        } catch (const std::exception&) {
-        }
+        if (is_finite_positive(value)) return "";
         return "expected a finite number above 0, got '" + value.substr(0, 40) + "'";
       },
       "POSITIVE");
@@ -50,13 +56,7 @@ inline CLI::Validator finite_positive_check() {
 inline CLI::Validator stall_timeout_check() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
-        if (value == "auto" || value == "off") return "";
-        try {
-          std::size_t used = 0;
-          const double seconds = std::stod(value, &used);
-          if (used == value.size() && std::isfinite(seconds) && seconds > 0) return "";
-        } catch (const std::exception&) {
-        }
+        if (value == "auto" || value == "off" || is_finite_positive(value)) return "";
         return "must be auto, off or a positive number of seconds, not '" + value.substr(0, 40) +
                "'";
       },

@@ -3,8 +3,6 @@
 // that froze or was cut off ends the job (exit code 3) instead of hanging it.
 #pragma once
 
-#include <algorithm>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -15,29 +13,20 @@ namespace distgae {
 
 class PipelineWatchdog {
  public:
-  // `setting`: --stall-timeout (kStallTimeoutOff: no watchdog). `afterwards`: what the user does
-  // after a stall, for the message.
-  PipelineWatchdog(double setting, int rank, std::string afterwards) : setting_(setting) {
-    if (setting != kStallTimeoutOff) {
-      watchdog_.emplace(timeout(), end_process_on_stall(rank, std::move(afterwards)));
-      watchdog_->progress("the first step: reading the input");
-    }
-  }
+  // `setting`: --stall-timeout. `afterwards`: what the user does after a stall, for the message.
+  PipelineWatchdog(double setting, int rank, std::string afterwards)
+      : steps_(setting, kFloorSeconds, kStepFactor, rank, std::move(afterwards),
+               "the first step: reading the input") {}
 
   // For partition_dataset_distributed: each step is a progress point and sizes auto's timeout.
   PipelineStepObserver observer() {
     return [this](double seconds, const std::string& step) {
-      if (!watchdog_) return;
-      slowest_step_ = std::max(slowest_step_, seconds);
-      watchdog_->set_timeout(timeout());
-      watchdog_->progress("the step after: " + step);
+      steps_.step_done(seconds, "the step after: " + step);
     };
   }
 
   // A progress point outside the pipeline's steps; `waiting` says what comes next.
-  void progress(std::string waiting) {
-    if (watchdog_) watchdog_->progress(std::move(waiting));
-  }
+  void progress(std::string waiting) { steps_.progress(std::move(waiting)); }
 
  private:
   // auto: the steps differ more in length than epochs do (the partition step of a graph of
@@ -47,13 +36,7 @@ class PipelineWatchdog {
   static constexpr double kFloorSeconds = 1800.0;
   static constexpr double kStepFactor = 10.0;
 
-  std::chrono::milliseconds timeout() const {
-    return stall_timeout(setting_, slowest_step_, kFloorSeconds, kStepFactor);
-  }
-
-  double setting_;
-  double slowest_step_ = 0.0;
-  std::optional<ProgressWatchdog> watchdog_;
+  StepWatchdog steps_;
 };
 
 }  // namespace distgae

@@ -65,6 +65,29 @@ std::chrono::milliseconds stall_timeout(double setting, double slowest_seconds,
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
 }
 
+StepWatchdog::StepWatchdog(double setting, double floor_seconds, double factor, int rank,
+                           std::string afterwards, std::string waiting)
+    : setting_(setting), floor_seconds_(floor_seconds), factor_(factor) {
+  if (setting == kStallTimeoutOff) return;
+  watchdog_.emplace(timeout(), end_process_on_stall(rank, std::move(afterwards)));
+  watchdog_->progress(std::move(waiting));
+}
+
+void StepWatchdog::step_done(double seconds, std::string waiting) {
+  if (!watchdog_) return;
+  slowest_step_ = std::max(slowest_step_, seconds);
+  watchdog_->set_timeout(timeout());
+  watchdog_->progress(std::move(waiting));
+}
+
+void StepWatchdog::progress(std::string waiting) {
+  if (watchdog_) watchdog_->progress(std::move(waiting));
+}
+
+std::chrono::milliseconds StepWatchdog::timeout() const {
+  return stall_timeout(setting_, slowest_step_, floor_seconds_, factor_);
+}
+
 ProgressWatchdog::StallHandler end_process_on_stall(int rank, std::string afterwards) {
   char host[256] = "?";
   gethostname(host, sizeof(host) - 1);

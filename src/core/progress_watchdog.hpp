@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -60,5 +61,28 @@ std::chrono::milliseconds stall_timeout(double setting, double slowest_seconds,
 // and for what, with `afterwards` (what the user does next), then _Exits with kExitStalled. The
 // main thread is blocked inside MPI at that point, so nothing may unwind or touch MPI.
 ProgressWatchdog::StallHandler end_process_on_stall(int rank, std::string afterwards);
+
+// --stall-timeout over a job that advances in steps (train's epochs, partition's pipeline steps):
+// a ProgressWatchdog with end_process_on_stall whose timeout is `setting` seconds, or for auto
+// `factor` times the slowest step so far and at least `floor_seconds`; nothing when off.
+class StepWatchdog {
+ public:
+  StepWatchdog(double setting, double floor_seconds, double factor, int rank,
+               std::string afterwards, std::string waiting);
+
+  // A step ended after `seconds`; `waiting` says what comes next.
+  void step_done(double seconds, std::string waiting);
+  // A progress point that is not the end of a step.
+  void progress(std::string waiting);
+
+ private:
+  std::chrono::milliseconds timeout() const;
+
+  double setting_;
+  double floor_seconds_;
+  double factor_;
+  double slowest_step_ = 0.0;
+  std::optional<ProgressWatchdog> watchdog_;
+};
 
 }  // namespace distgae

@@ -2,8 +2,6 @@
 
 #include <sched.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <optional>
 
@@ -96,23 +94,13 @@ void finish_run(const TrainingConfig& config, const DatasetMeta& meta, Trainer& 
 constexpr double kStallFloorSeconds = 300.0;
 constexpr double kStallEpochFactor = 10.0;
 
-std::chrono::milliseconds epoch_stall_timeout(const TrainingConfig& config,
-                                              double slowest_seconds) {
-  return stall_timeout(config.stall_timeout, slowest_seconds, kStallFloorSeconds,
-                       kStallEpochFactor);
-}
-
 }  // namespace
 
 int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData part,
                  const Communicator& world) {
   min_parallel_work();  // a malformed DISTGAE_MIN_PARALLEL_WORK stops the run before any output
-  std::optional<ProgressWatchdog> watchdog;
-  if (config.stall_timeout != kStallTimeoutOff) {
-    watchdog.emplace(
-        epoch_stall_timeout(config, 0.0),
-        end_process_on_stall(world.rank(), "--resume continues from the last checkpoint"));
-  }
+  StepWatchdog watchdog(config.stall_timeout, kStallFloorSeconds, kStallEpochFactor, world.rank(),
+                        "--resume continues from the last checkpoint", "starting");
   prepare_run_directory(config.out_dir, config.force, config.resume, world);
   log::info("training {} ({} decoder) on {} nodes, {} training edges, {} ranks x {} threads",
             model_name(config.model), decoder_name(config.decoder), meta.num_nodes,
@@ -127,9 +115,8 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
   EpochProfile profile;
   std::int64_t last_epoch = start.first_epoch - 1;
   bool stopped = false;
-  double slowest_step = 0.0;
   Stopwatch step;
-  if (watchdog) watchdog->progress(fmt::format("epoch {}", start.first_epoch));
+  watchdog.progress(fmt::format("epoch {}", start.first_epoch));
   trainer.train(start.first_epoch, [&](const EpochRecord& record) {
     metrics.write(record);
     print_epoch(record, config.epochs);
@@ -142,15 +129,11 @@ int run_training(const TrainingConfig& config, const DatasetMeta& meta, PartData
     if (stopped || checkpoints.due(record.epoch)) {
       checkpoints.save(trainer, record.epoch, metrics.text());
     }
-    if (watchdog) {
-      slowest_step = std::max(slowest_step, step.seconds());
-      watchdog->set_timeout(epoch_stall_timeout(config, slowest_step));
-      watchdog->progress(fmt::format("epoch {}", record.epoch + 1));
-    }
+    watchdog.step_done(step.seconds(), fmt::format("epoch {}", record.epoch + 1));
     step.restart();
     return !stopped;
   });
-  if (watchdog) watchdog->progress("the test evaluation and the outputs");
+  watchdog.progress("the test evaluation and the outputs");
   if (stopped) {
     log::info(
         "stopped by a signal after epoch {}; the checkpoint is written; exit code {} "
