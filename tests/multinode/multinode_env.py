@@ -30,6 +30,12 @@ def on_one_host(ranks, argv, timeout=300):
     return proc.stdout
 
 
+def command_name(pid):
+    """The name of process `pid` (its /proc comm)."""
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
+
+
 def close_hosts(hosts):
     """Removes the hosts and fails when any of their namespaces is left behind."""
     if hosts is None:

@@ -35,7 +35,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 from dataset_digest import dataset_digests  # noqa: E402
 from multinode_env import (BIN, CORA_EDGES, CORA_FEATURES, SHARED_PATHS,  # noqa: E402
-                           close_hosts, main, on_one_host)
+                           close_hosts, command_name, main,
+                           on_one_host)
 from run_outputs import assert_same_run, metrics  # noqa: E402
 from virtual_hosts import VirtualHosts  # noqa: E402
 
@@ -137,11 +138,6 @@ def epochs_logged(run):
             return sum(1 for _ in f)
     except FileNotFoundError:
         return 0
-
-
-def command_name(pid):
-    with open(f"/proc/{pid}/comm") as f:
-        return f.read().strip()
 
 
 def output(proc):

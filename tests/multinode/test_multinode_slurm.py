@@ -31,7 +31,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 sys.path.insert(0, os.path.join(HERE, "..", "slurm"))
 from dataset_digest import dataset_digests  # noqa: E402
 from multinode_env import (BIN, CORA_EDGES, CORA_FEATURES, SHARED_PATHS,  # noqa: E402
-                           close_hosts, main, on_one_host)
+                           close_hosts, command_name, main,
+                           on_one_host)
 from run_outputs import assert_same_run  # noqa: E402
 from slurm_cluster import SlurmCluster  # noqa: E402
 from slurm_jobs import JobRunner  # noqa: E402
@@ -209,7 +210,7 @@ class FrozenNode(unittest.TestCase):
             # the node returns to service (ReturnToService=2) for the tests after this one.
             for pid in stopped:
                 try:
-                    if _command_name(pid) == "slurmd":
+                    if command_name(pid) == "slurmd":
                         os.kill(pid, signal.SIGCONT)
                     else:
                         os.kill(pid, signal.SIGKILL)
@@ -226,11 +227,6 @@ class FrozenNode(unittest.TestCase):
         reference = os.path.join(scratch, "frozen-uninterrupted")
         on_one_host(2, training_argv(reference, data, self.RUN))
         assert_same_run(self, out, reference)
-
-
-def _command_name(pid):
-    with open(f"/proc/{pid}/comm") as f:
-        return f.read().strip()
 
 
 if __name__ == "__main__":
