@@ -150,7 +150,10 @@ Figure bench_layer1(const Csr<std::int32_t, float>& features, int width, const O
 std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Options& options) {
   const Matrix h = random_rows(n, w_in), dt = random_rows(n, w_out);
   const Matrix w = random_rows(w_in, w_out);
-  Matrix t(n, w_out), dw(w_in, w_out), dh(n, w_in);
+  Matrix t(n, w_out), dh(n, w_in);
+  std::vector<std::int64_t> dw(static_cast<std::size_t>(w_in * w_out));
+  const FixedPointScale scale(h.cwiseAbs().maxCoeff() * double{dt.cwiseAbs().maxCoeff()},
+                              static_cast<double>(n));
   const double flops = 2.0 * double(n) * w_in * w_out;
   const double bytes = double(n) * (w_in + w_out) * 4.0 + double(w_in) * w_out * 4.0;
   const auto figure = [&](const char* name, std::string shape, const Timing& time) {
@@ -159,9 +162,9 @@ std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Optio
   std::vector<Figure> out;
   out.push_back(figure("H·W (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_in, w_in, w_out),
                        time_repeats(options.repeats, [&] { rows_times(h, w, n, t); })));
-  out.push_back(
-      figure("Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
-             time_repeats(options.repeats, [&] { transpose_times(h, dt, n, dw.data()); })));
+  out.push_back(figure(
+      "Hᵀ·dT (dense, fixed point)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+      time_repeats(options.repeats, [&] { transpose_times_units(h, dt, n, scale, dw.data()); })));
   out.push_back(
       figure("dT·Wᵀ (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_out, w_out, w_in),
              time_repeats(options.repeats, [&] { rows_times_transposed(dt, w, n, dh); })));

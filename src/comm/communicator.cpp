@@ -170,6 +170,12 @@ std::int64_t Communicator::allreduce_max(std::int64_t value) const {
   return value;
 }
 
+void Communicator::allreduce_max(std::span<double> values) const {
+  mpi_check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                          MPI_MAX, to_mpi(*this)),
+            "MPI_Allreduce");
+}
+
 std::int64_t Communicator::allreduce_min(std::int64_t value) const {
   mpi_check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MIN, to_mpi(*this)),
             "MPI_Allreduce");

@@ -33,6 +33,7 @@ class Communicator {
   void allreduce_sum(std::span<std::uint64_t> values) const;
   std::int64_t allreduce_sum(std::int64_t value) const;
   std::int64_t allreduce_max(std::int64_t value) const;
+  void allreduce_max(std::span<double> values) const;
   std::int64_t allreduce_min(std::int64_t value) const;
   // The sum of `value` over the ranks before this one (0 on rank 0).
   std::int64_t exclusive_sum(std::int64_t value) const;

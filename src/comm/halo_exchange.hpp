@@ -46,6 +46,9 @@ class HaloExchange final : public RowExchange {
     finish_forward();
   }
 
+  // An allreduce (max) over the communicator.
+  void agree_max(std::span<double> values) override { communicator_.allreduce_max(values); }
+
   // Bytes this rank has sent through the exchange since construction.
   std::int64_t bytes_sent() const { return bytes_sent_; }
   // Seconds spent inside the exchange's calls (packing, posting, waiting) since construction;

@@ -14,6 +14,9 @@ class RowExchange {
   virtual void start_forward(std::span<float> rows, int width) = 0;
   // Completes the last start_forward: every halo row holds its owner's row.
   virtual void finish_forward() = 0;
+  // Every part's `values` become the maximum over all parts, entry by entry: the bounds that
+  // fixed-point sums (core/fixed_point.hpp) take their common scale from.
+  virtual void agree_max(std::span<double> values) = 0;
 };
 
 // The exchange of a part without halo (P = 1, or a part with no remote neighbour).
@@ -21,6 +24,7 @@ class LocalRowExchange final : public RowExchange {
  public:
   void start_forward(std::span<float>, int) override {}
   void finish_forward() override {}
+  void agree_max(std::span<double>) override {}
 };
 
 }  // namespace distgae

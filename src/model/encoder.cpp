@@ -1,5 +1,10 @@
 #include "model/encoder.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +27,23 @@ void check_rows(const Matrix& m, std::int64_t rows, std::int64_t cols, const cha
   }
 }
 
+// The largest magnitude among values; infinity if one is not a number, so a diverged run's
+// scale comes out NaN (core/fixed_point.hpp) instead of the NaN being lost in a max.
+template <class Values>
+double max_abs(const Values& values) {
+  double largest = 0.0;
+  for (const float v : values) {
+    const double magnitude = std::abs(static_cast<double>(v));
+    if (std::isnan(magnitude)) return std::numeric_limits<double>::infinity();
+    largest = std::max(largest, magnitude);
+  }
+  return largest;
+}
+
+double max_abs(const Matrix& m, Eigen::Index rows) {
+  return max_abs(std::span<const float>(m.data(), static_cast<std::size_t>(rows * m.cols())));
+}
+
 // dh ⊙ ReLU'(h), as a select: Eigen's bool-to-float cast in `dh *= (h > 0).cast<float>()` does
 // not vectorise (it was a scalar convert and multiply per entry).
 void relu_backward(const Matrix& h, Matrix& dh) {
@@ -34,17 +56,33 @@ void relu_backward(const Matrix& h, Matrix& dh) {
 }  // namespace
 
 Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency,
-                 RowExchange& exchange, const Csr<std::int32_t, float>& features)
+                 RowExchange& exchange, const Csr<std::int32_t, float>& features,
+                 std::int64_t num_nodes)
     : shape_(shape),
       layout_(parameter_layout(shape)),
       adjacency_(adjacency),
+      exchange_(exchange),
       features_(features),
+      num_nodes_(static_cast<double>(std::max<std::int64_t>(num_nodes, 1))),
       aggregation_(adjacency, exchange) {
   if (shape.input_dim > 0) {
     if (features.n_rows() != adjacency.n_owned || features.n_cols != shape.input_dim) {
       throw std::invalid_argument("Encoder: features must be [n_owned, input_dim]");
     }
     features_transposed_ = transpose(features);
+    max_abs_feature_ = features.has_values() ? max_abs(features.values) : 1.0;
+  }
+}
+
+void WeightGradient::values(const ParameterLayout& layout, std::span<const std::int64_t> summed,
+                            std::span<float> out) const {
+  if (summed.size() != out.size() || static_cast<std::int64_t>(out.size()) != layout.total) {
+    throw std::invalid_argument("WeightGradient::values: buffers of the wrong size");
+  }
+  for (std::int64_t i = 0; i < layout.total; ++i) {
+    const FixedPointScale& scale = i < layout.w1_offset ? w0_scale : w1_scale;
+    out[static_cast<std::size_t>(i)] =
+        static_cast<float>(scale.value(summed[static_cast<std::size_t>(i)]));
   }
 }
 
@@ -87,12 +125,17 @@ void Encoder::forward(std::span<const float> params, const Matrix& node_rows) {
 
 void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float> dparams,
                        Matrix& dnode_rows) {
-  if (!have_forward_) throw std::logic_error("Encoder::backward before forward");
   if (static_cast<std::int64_t>(dparams.size()) != layout_.total) {
     throw std::invalid_argument("Encoder::backward: gradient buffer of the wrong size");
   }
+  backward(dmu, dlogstd, own_share_, dnode_rows);
+  own_share_.values(layout_, own_share_.units, dparams);
+}
+
+void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient& dparams,
+                       Matrix& dnode_rows) {
+  if (!have_forward_) throw std::logic_error("Encoder::backward before forward");
   const std::int64_t n_owned = adjacency_.n_owned;
-  const int hidden = shape_.hidden;
   const int latent = shape_.latent;
   const int width = shape_.heads() * latent;
   check_rows(dmu, n_owned, latent, "dmu");
@@ -117,7 +160,6 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   d_out_ext.topRows(n_owned) = *d_out;
   Matrix& dt2 = d_out_;  // its contents (VGAE) are in d_out_ext now
   aggregation_.backward(d_out_ext, dt2);
-  transpose_times(h_, dt2, n_owned, dparams.data() + layout_.w1_offset);
   rows_times_transposed(dt2, w1_, n_owned, dh_);
   relu_backward(h_, dh_);
 
@@ -125,11 +167,21 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   dh_ext.topRows(n_owned) = dh_;
   Matrix& dt1 = dh_;
   aggregation_.backward(dh_ext, dt1);
+  // The weights' gradients are sums over every node of the graph: fixed-point sums on scales
+  // from bounds all parts agree on (the largest |H|, |dT2|, |X|, |dT1| anywhere), so the parts'
+  // shares add to the same bits for any partition.
+  std::array<double, 4> bounds = {max_abs(h_, n_owned), max_abs(dt2, n_owned), max_abs_feature_,
+                                  max_abs(dt1, n_owned)};
+  exchange_.agree_max(bounds);
+  dparams.units.resize(static_cast<std::size_t>(layout_.total));
+  dparams.w1_scale = FixedPointScale(bounds[0] * bounds[1], num_nodes_);
+  transpose_times_units(h_, dt2, n_owned, dparams.w1_scale,
+                        dparams.units.data() + layout_.w1_offset);
   if (shape_.input_dim > 0) {
     const ScopedPhase transform(Phase::kFeatureTransform);
-    scratch_.resize(shape_.input_dim, hidden);
-    spmm_rows(features_transposed_, dt1, scratch_, 0, shape_.input_dim);
-    MatrixMap(dparams.data() + layout_.w0_offset, shape_.input_dim, hidden) = scratch_;
+    dparams.w0_scale = FixedPointScale(bounds[2] * bounds[3], num_nodes_);
+    spmm_units(features_transposed_, dt1, dparams.w0_scale,
+               dparams.units.data() + layout_.w0_offset);
   } else {
     dnode_rows = dt1;
   }

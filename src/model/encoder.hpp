@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/csr.hpp"
+#include "core/fixed_point.hpp"
 #include "core/row_exchange.hpp"
 #include "core/types.hpp"
 #include "model/dense.hpp"
@@ -47,12 +48,27 @@ std::vector<float> init_parameters(const EncoderShape& shape, std::uint64_t seed
 Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId num_nodes,
                       std::span<const GlobalId> canonical_ids);
 
+// A part's share of the replicated weights' gradient as fixed-point sums (core/fixed_point.hpp):
+// entry i is units[i] in the scale of i's matrix, a scale every part agrees on. The shares of all
+// parts add exactly, in any order, so the gradient has the same bits for any partition.
+struct WeightGradient {
+  std::vector<std::int64_t> units;  // [layout.total]
+  FixedPointScale w0_scale;         // W0's entries (unused when featureless)
+  FixedPointScale w1_scale;         // W1's entries
+
+  // out[i] = summed[i] in the scale of i's matrix; summed: units added over parts (or this
+  // part's own). out: [layout.total].
+  void values(const ParameterLayout& layout, std::span<const std::int64_t> summed,
+              std::span<float> out) const;
+};
+
 class Encoder {
  public:
-  // features: the owned rows' features [n_owned, input_dim] (ignored when featureless).
+  // features: the owned rows' features [n_owned, input_dim] (ignored when featureless);
+  // num_nodes: the graph's node count (the most rows a weight gradient sums over).
   // The references must outlive the encoder.
   Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency, RowExchange& exchange,
-          const Csr<std::int32_t, float>& features);
+          const Csr<std::int32_t, float>& features, std::int64_t num_nodes);
 
   // params: [layout.total]; node_rows: [n_owned, hidden] when featureless (else ignored).
   void forward(std::span<const float> params, const Matrix& node_rows);
@@ -60,23 +76,34 @@ class Encoder {
   const Matrix& mu() const { return mu_; }          // [n_owned, latent]
   const Matrix& logstd() const { return logstd_; }  // [n_owned, latent], VGAE only
 
-  // dmu, dlogstd: [n_owned, latent] (dlogstd ignored for GAE). Writes dparams [layout.total]
-  // (this part's contribution; the caller allreduces) and, when featureless, dnode_rows
-  // [n_owned, hidden] (complete: halo contributions from other parts included). It reuses the
-  // forward's buffers for the gradients, so each backward needs a forward before it.
+  // dmu, dlogstd: [n_owned, latent] (dlogstd ignored for GAE). Writes dparams, this part's share
+  // of the weights' gradient (the caller sums the units over parts, then takes their values),
+  // and, when featureless, dnode_rows [n_owned, hidden] (complete: halo contributions from other
+  // parts included). Collective over the parts (the scales are agreed). It reuses the forward's
+  // buffers for the gradients, so each backward needs a forward before it.
+  void backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient& dparams,
+                Matrix& dnode_rows);
+  // The same with this part's share as values in dparams [layout.total]: the whole gradient
+  // when the part is the only one.
   void backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float> dparams,
                 Matrix& dnode_rows);
+
+  const ParameterLayout& layout() const { return layout_; }
 
  private:
   EncoderShape shape_;
   ParameterLayout layout_;
   const NormalizedAdjacency& adjacency_;
+  RowExchange& exchange_;
   const Csr<std::int32_t, float>& features_;
+  double num_nodes_;
+  double max_abs_feature_ = 0.0;  // this part's; agreed in every backward
   GcnAggregation aggregation_;
+  WeightGradient own_share_;  // the span overload's
   // Activations kept from forward for backward; scratch reused across epochs (no allocation in
   // the loop once sizes are reached). backward() overwrites t1_ext_ and t2_ext_ with gradients.
   Matrix t1_ext_, h_, t2_ext_, out_, mu_, logstd_;
-  Matrix d_out_, dh_, scratch_;
+  Matrix d_out_, dh_;
   Matrix w0_, w1_;                                // forward's weights, kept for backward
   Csr<std::int32_t, float> features_transposed_;  // Xᵀ [input_dim, n_owned], built once
   bool have_forward_ = false;

@@ -218,4 +218,27 @@ void sparse_transpose_times_dense(const Csr<std::int32_t, float>& x, const Matri
   spmm_rows(xt, dy, dw, 0, xt.n_rows());
 }
 
+void spmm_units(const Csr<LocalId, float>& a, const Matrix& x, const FixedPointScale& scale,
+                std::int64_t* out) {
+  if (x.rows() < a.n_cols) {
+    throw std::invalid_argument("spmm_units: the dense operand has fewer rows than a's columns");
+  }
+  const Eigen::Index width = x.cols();
+  const bool weighted = a.has_values();
+  const std::int64_t rows = a.n_rows();
+  const bool parallel = worth_parallel(a, width, 0, rows);
+#pragma omp parallel for schedule(dynamic, 16) if (parallel)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    std::int64_t* sum = out + r * width;
+    std::fill(sum, sum + width, std::int64_t{0});
+    for (std::int64_t k = a.row_start[r]; k < a.row_start[r + 1]; ++k) {
+      const double value = weighted ? static_cast<double>(a.values[k]) : 1.0;
+      const float* x_row = x.data() + std::int64_t{a.col_index[k]} * width;
+      for (Eigen::Index j = 0; j < width; ++j) {
+        sum[j] += scale.units(value * static_cast<double>(x_row[j]));
+      }
+    }
+  }
+}
+
 }  // namespace distgae

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/csr.hpp"
+#include "core/fixed_point.hpp"
 #include "core/types.hpp"
 #include "model/dense.hpp"
 
@@ -31,6 +32,13 @@ void sparse_times_dense(const Csr<std::int32_t, float>& x, const Matrix& w, Matr
 // The transpose of a [n, d] CSR as a [d, n] CSR (values kept, or none when a has none); each row's
 // columns come out sorted. Build it once and use spmm_rows for repeated Xᵀ · dY products.
 Csr<std::int32_t, float> transpose(const Csr<std::int32_t, float>& a);
+
+// a · x as fixed-point sums (core/fixed_point.hpp): out[r · x.cols() + j] = Σ over row r's
+// nonzeros k of scale.units(a(r, k) · x(col_k, j)), each product exact in double, for every row
+// of a. With a = Xᵀ of a part's features, the part's share of dW = Xᵀ · dT, whose sum over parts
+// has the same bits for any partition. out: [a.n_rows() · x.cols()], overwritten.
+void spmm_units(const Csr<LocalId, float>& a, const Matrix& x, const FixedPointScale& scale,
+                std::int64_t* out);
 
 // dW = Xᵀ · dY for sparse X [n, d] and dense dY [n, w]; dW: [d, w] (resized, overwritten).
 // Builds Xᵀ on every call (no atomics); callers in a loop keep transpose(x) and use spmm_rows.

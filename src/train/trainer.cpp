@@ -57,7 +57,8 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
   omp_set_num_threads(config.threads);
   Eigen::setNbThreads(1);  // threads come from our row-blocked kernels (dense_products.hpp)
   drop_unit_values(part_.features);  // binary features: the SpMMs' pattern path, same bits
-  encoder_ = std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features);
+  encoder_ =
+      std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features, meta.num_nodes);
   objective_ = make_objective(config_, meta_, part_, fetch_, world_);
   // What the normalized adjacency, the objective and the evaluators now hold in their own form:
   // released, so a rank keeps one copy of its graph.
@@ -65,7 +66,7 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
   part_.degree = {};
   part_.train_edges = {};
   gradients_.assign(parameters_.size(), 0.0f);
-  reduce_buffer_.assign(parameters_.size() + 2, 0.0);
+  loss_parts_.assign(2, 0.0);
   if (shape_.input_dim == 0) {
     const std::span<const GlobalId> owned(part_.canonical_id.data(),
                                           static_cast<std::size_t>(part_.n_owned));
@@ -118,20 +119,19 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   }
   phase_clock().enter(Phase::kOther);
   // GAE: z is μ, so dz is dμ (and there is no log σ).
-  encoder_->backward(vgae ? dmu_ : dz_, dlogstd_, gradients_, node_row_gradients_);
+  encoder_->backward(vgae ? dmu_ : dz_, dlogstd_, weight_gradient_, node_row_gradients_);
 
-  // One allreduce for every replicated gradient and the loss parts, in double so the sum over
-  // ranks loses nothing to the order it is taken in.
+  // The replicated gradient: the ranks' fixed-point shares summed exactly (any order, the same
+  // bits for any P); then the loss parts, in double.
   phase_clock().enter(Phase::kAllreduce);
-  const std::size_t n_params = gradients_.size();
-  for (std::size_t i = 0; i < n_params; ++i) reduce_buffer_[i] = gradients_[i];
-  reduce_buffer_[n_params] = reconstruction;
-  reduce_buffer_[n_params + 1] = kl;
   Stopwatch allreduce;
-  world_.allreduce_sum(reduce_buffer_);
+  world_.allreduce_sum(std::span<std::int64_t>(weight_gradient_.units));
+  loss_parts_[0] = reconstruction;
+  loss_parts_[1] = kl;
+  world_.allreduce_sum(std::span<double>(loss_parts_));
   allreduce_seconds_ += allreduce.seconds();
-  for (std::size_t i = 0; i < n_params; ++i) gradients_[i] = static_cast<float>(reduce_buffer_[i]);
-  return {reduce_buffer_[n_params], reduce_buffer_[n_params + 1]};
+  weight_gradient_.values(encoder_->layout(), weight_gradient_.units, gradients_);
+  return {loss_parts_[0], loss_parts_[1]};
 }
 
 void Trainer::train(const std::function<void(const EpochRecord&)>& on_epoch) {
@@ -176,7 +176,9 @@ void Trainer::train(std::int64_t first_epoch,
     record.kl = loss.kl;
     // The allreduce's own volume is not counted in bytes_sent(); add it here.
     const auto allreduce_bytes =
-        static_cast<std::int64_t>(reduce_buffer_.size() * sizeof(double)) * (world_.size() - 1);
+        static_cast<std::int64_t>(weight_gradient_.units.size() * sizeof(std::int64_t) +
+                                  loss_parts_.size() * sizeof(double)) *
+        (world_.size() - 1);
     record.rank_bytes_sent = bytes_sent() - bytes_before + allreduce_bytes / world_.size();
     record.rank_halo_bytes = exchange_.bytes_sent() - halo_bytes_before;
     record.bytes_sent = world_.allreduce_sum(bytes_sent() - bytes_before) + allreduce_bytes;

@@ -116,7 +116,8 @@ class Trainer {
   std::unique_ptr<ReconstructionObjective> objective_;
   LinkEvaluator val_, test_;
   std::vector<float> parameters_, gradients_;
-  std::vector<double> reduce_buffer_;  // gradients + loss parts, one allreduce
+  WeightGradient weight_gradient_;  // this rank's share, then (units) the sum over ranks
+  std::vector<double> loss_parts_;  // reconstruction and KL, allreduced
   Matrix node_rows_, node_row_gradients_;
   Adam parameter_optimizer_;
   std::unique_ptr<Adam> node_row_optimizer_;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/fixed_point.hpp"
 #include "gradient_check.hpp"
 #include "parallel_paths.hpp"
 
@@ -33,8 +35,14 @@ Products products(int threads, int inner = 32, int outer = 16) {
   p.rows.setZero(kRows + 3, outer);  // a taller output: only the top rows are written
   rows_times(a, b, kRows - 1, p.rows);
   rows_times_transposed(c, b, kRows - 1, p.rows_t);
-  p.gram.resize(static_cast<std::size_t>(inner * outer));
-  transpose_times(a, c, kRows - 1, p.gram.data());
+  // The exact form (the one training uses), read back as numbers.
+  const FixedPointScale scale(a.cwiseAbs().maxCoeff() * double{c.cwiseAbs().maxCoeff()}, kRows);
+  std::vector<std::int64_t> units(static_cast<std::size_t>(inner * outer));
+  transpose_times_units(a, c, kRows - 1, scale, units.data());
+  p.gram.resize(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    p.gram[i] = static_cast<float>(scale.value(units[i]));
+  }
   omp_set_num_threads(previous);
   return p;
 }
@@ -71,6 +79,32 @@ TEST(DenseProducts, RejectShapesThatDoNotMatch) {
   Matrix out(10, 3);
   EXPECT_THROW(rows_times(a, testing::random_matrix(5, 3, 2), 10, out), std::invalid_argument);
   EXPECT_THROW(rows_times(a, testing::random_matrix(4, 3, 2), 11, out), std::invalid_argument);
+}
+
+// The fixed-point Aᵀ·C: close to the double product, and the units of any split of the rows add
+// up to the units of all of them, bit for bit (what makes dW the same for any partition).
+TEST(DenseProducts, TransposeTimesUnitsIsSplitIndependentAndClose) {
+  const Eigen::Index rows = 5000;
+  Matrix a = testing::random_matrix(rows, 32, 1);
+  a = a.cwiseMax(0.0f);  // ReLU'd, as H is: zeros are skipped
+  const Matrix c = testing::random_matrix(rows, 16, 2);
+  const FixedPointScale scale(a.cwiseAbs().maxCoeff() * double{c.cwiseAbs().maxCoeff()},
+                              static_cast<double>(rows));
+  std::vector<std::int64_t> whole(32 * 16), head(32 * 16), tail(32 * 16);
+  transpose_times_units(a, c, rows, scale, whole.data());
+  const Eigen::Index cut = 1237;
+  transpose_times_units(a, c, cut, scale, head.data());
+  const Matrix a_tail = a.bottomRows(rows - cut);
+  const Matrix c_tail = c.bottomRows(rows - cut);
+  transpose_times_units(a_tail, c_tail, rows - cut, scale, tail.data());
+  const Eigen::MatrixXd expected = a.cast<double>().transpose() * c.cast<double>();
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(head[i] + tail[i], whole[i]) << "entry " << i;
+    EXPECT_NEAR(scale.value(whole[i]),
+                expected(static_cast<Eigen::Index>(i / 16), static_cast<Eigen::Index>(i % 16)),
+                1e-9)
+        << "entry " << i;
+  }
 }
 
 }  // namespace

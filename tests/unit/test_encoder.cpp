@@ -76,7 +76,7 @@ void expect_matches_dense(ModelKind kind, bool with_features) {
   const PartData& part = graph.parts[0];
   const NormalizedAdjacency adjacency = testing::normalized(part);
   LocalRowExchange exchange;
-  Encoder encoder(shape, adjacency, exchange, part.features);
+  Encoder encoder(shape, adjacency, exchange, part.features, graph.num_nodes);
   encoder.forward(init_parameters(shape, kSeed), node_rows_of(shape, graph, part));
 
   const Eigen::MatrixXd dense = dense_encoder(shape, graph);
@@ -106,7 +106,7 @@ TEST(Encoder, FeaturelessForwardMatchesDenseComputationOnCora) {
 // What one part or several give for the same weights and upstream gradients, per canonical node.
 struct EncoderRun {
   std::vector<Eigen::RowVectorXf> mu, logstd, dnode_rows;  // [N] rows
-  std::vector<double> dparams;                             // summed over parts
+  std::vector<float> dparams;                              // the parts' shares summed
 };
 
 EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph) {
@@ -116,13 +116,13 @@ EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph
   const Matrix dlogstd = testing::random_matrix(graph.num_nodes, shape.latent, 2);
   const std::vector<float> params = init_parameters(shape, kSeed);
   EncoderRun run{std::vector<Eigen::RowVectorXf>(n), std::vector<Eigen::RowVectorXf>(n),
-                 std::vector<Eigen::RowVectorXf>(n), std::vector<double>(params.size(), 0.0)};
-  std::vector<std::vector<float>> dparams(static_cast<std::size_t>(parts));
+                 std::vector<Eigen::RowVectorXf>(n), std::vector<float>(params.size(), 0.0f)};
+  std::vector<WeightGradient> dparams(static_cast<std::size_t>(parts));
   testing::ThreadedExchangeGroup group(graph.parts);
   group.run([&](int p) {
     const PartData& part = graph.parts[p];
     const NormalizedAdjacency adjacency = testing::normalized(part);
-    Encoder encoder(shape, adjacency, group.exchange(p), part.features);
+    Encoder encoder(shape, adjacency, group.exchange(p), part.features, graph.num_nodes);
     encoder.forward(params, node_rows_of(shape, graph, part));
     Matrix part_dmu(part.n_owned, shape.latent);
     Matrix part_dlogstd(part.n_owned, shape.latent);
@@ -131,7 +131,6 @@ EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph
       part_dlogstd.row(i) = dlogstd.row(part.canonical_id[i]);
     }
     Matrix dnode_rows;
-    dparams[p].assign(params.size(), 0.0f);
     encoder.backward(part_dmu, part_dlogstd, dparams[p], dnode_rows);
     for (std::int64_t i = 0; i < part.n_owned; ++i) {
       const auto node = static_cast<std::size_t>(part.canonical_id[i]);
@@ -140,9 +139,12 @@ EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph
       if (shape.input_dim == 0) run.dnode_rows[node] = dnode_rows.row(i);
     }
   });
-  for (const std::vector<float>& part_grads : dparams) {
-    for (std::size_t k = 0; k < part_grads.size(); ++k) run.dparams[k] += part_grads[k];
+  // The allreduce: the shares' units added (in part order here; any order gives the same).
+  std::vector<std::int64_t> summed(params.size(), 0);
+  for (const WeightGradient& share : dparams) {
+    for (std::size_t k = 0; k < summed.size(); ++k) summed[k] += share.units[k];
   }
+  dparams[0].values(parameter_layout(shape), summed, run.dparams);
   return run;
 }
 
@@ -162,9 +164,8 @@ TEST(Encoder, PartsOnThreadsMatchOnePart) {
       expect_rows_close(three.mu, one.mu);
       expect_rows_close(three.logstd, one.logstd);
       expect_rows_close(three.dnode_rows, one.dnode_rows);
-      const Eigen::Map<const Eigen::VectorXd> a(three.dparams.data(), three.dparams.size());
-      const Eigen::Map<const Eigen::VectorXd> b(one.dparams.data(), one.dparams.size());
-      EXPECT_LT((a - b).norm(), 1e-5 * b.norm());
+      // The weights' gradient: the same bits from three parts as from one.
+      EXPECT_EQ(three.dparams, one.dparams);
     }
   }
 }
@@ -183,7 +184,7 @@ TEST(Encoder, ClampedLogstdPassesNoGradient) {
   const PartData& part = graph.parts[0];
   const NormalizedAdjacency adjacency = testing::normalized(part);
   LocalRowExchange exchange;
-  Encoder encoder(shape, adjacency, exchange, part.features);
+  Encoder encoder(shape, adjacency, exchange, part.features, graph.num_nodes);
   encoder.forward(params, Matrix());
   const Matrix& logstd = encoder.logstd();
   EXPECT_EQ(logstd.maxCoeff(), 10.0f);
@@ -209,7 +210,7 @@ TEST(Encoder, ReusesItsBuffersAcrossEpochs) {
   const PartData& part = graph.parts[0];
   const NormalizedAdjacency adjacency = testing::normalized(part);
   LocalRowExchange exchange;
-  Encoder encoder(shape, adjacency, exchange, part.features);
+  Encoder encoder(shape, adjacency, exchange, part.features, graph.num_nodes);
   const std::vector<float> params = init_parameters(shape, kSeed);
   const Matrix dmu = testing::random_matrix(part.n_owned, shape.latent, 4);
   std::vector<float> first(params.size());
@@ -231,10 +232,11 @@ TEST(Encoder, RejectsMismatchedInputs) {
   const PartData& part = graph.parts[0];
   const NormalizedAdjacency adjacency = testing::normalized(part);
   LocalRowExchange exchange;
-  EXPECT_THROW(Encoder(shape_of(ModelKind::kGae, 1000), adjacency, exchange, part.features),
-               std::invalid_argument);
+  EXPECT_THROW(
+      Encoder(shape_of(ModelKind::kGae, 1000), adjacency, exchange, part.features, graph.num_nodes),
+      std::invalid_argument);
   const EncoderShape featureless = shape_of(ModelKind::kGae, 0);
-  Encoder encoder(featureless, adjacency, exchange, part.features);
+  Encoder encoder(featureless, adjacency, exchange, part.features, graph.num_nodes);
   std::vector<float> params = init_parameters(featureless, kSeed);
   EXPECT_THROW(encoder.forward(params, Matrix(3, 32)), std::invalid_argument);
   std::vector<float> grads(params.size());

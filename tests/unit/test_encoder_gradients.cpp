@@ -60,7 +60,7 @@ TEST_P(EncoderGradient, MatchesFiniteDifferences) {
   const ParameterLayout layout = parameter_layout(shape);
   const NormalizedAdjacency adjacency = testing::normalized(part);
   LocalRowExchange exchange;
-  Encoder encoder(shape, adjacency, exchange, part.features);
+  Encoder encoder(shape, adjacency, exchange, part.features, g.num_nodes);
 
   std::vector<float> params = init_parameters(shape, 5);
   Matrix node_rows;

@@ -4,6 +4,7 @@
 // Barriers stand where MPI would wait.
 #pragma once
 
+#include <algorithm>
 #include <barrier>
 #include <cstdint>
 #include <exception>
@@ -20,7 +21,10 @@ namespace distgae::testing {
 class ThreadedExchangeGroup {
  public:
   explicit ThreadedExchangeGroup(const std::vector<PartData>& parts)
-      : parts_(parts), barrier_(static_cast<std::ptrdiff_t>(parts.size())), rows_(parts.size()) {
+      : parts_(parts),
+        barrier_(static_cast<std::ptrdiff_t>(parts.size())),
+        rows_(parts.size()),
+        values_(parts.size()) {
     members_.reserve(parts.size());  // exchange() hands out references to the members
     for (std::size_t p = 0; p < parts.size(); ++p) members_.emplace_back(*this, p);
   }
@@ -68,6 +72,17 @@ class ThreadedExchangeGroup {
     // Nobody may change its rows until every peer has copied them.
     void finish_forward() override { group_.barrier_.arrive_and_wait(); }
 
+    void agree_max(std::span<double> values) override {
+      group_.values_[part_] = values;
+      group_.barrier_.arrive_and_wait();
+      std::vector<double> maxima(values.begin(), values.end());
+      for (const std::span<double> peer : group_.values_) {
+        for (std::size_t i = 0; i < maxima.size(); ++i) maxima[i] = std::max(maxima[i], peer[i]);
+      }
+      group_.barrier_.arrive_and_wait();  // every part has read every other's values
+      std::copy(maxima.begin(), maxima.end(), values.begin());
+    }
+
    private:
     static void copy_row(std::span<const float> from, std::int64_t from_row, std::span<float> to,
                          std::int64_t to_row, int width) {
@@ -80,6 +95,7 @@ class ThreadedExchangeGroup {
   const std::vector<PartData>& parts_;
   std::barrier<> barrier_;
   std::vector<std::span<float>> rows_;
+  std::vector<std::span<double>> values_;
   std::vector<Member> members_;
 };
 

@@ -1,0 +1,64 @@
+// Sums with the same bits whatever order their terms come in and however they are split between
+// threads and ranks: every term is rounded once to a multiple of a power-of-two quantum that all
+// ranks agree on, and the multiples add exactly as int64. Floating-point addition is not
+// associative, so a float or double sum over a partition-dependent set of rows gives different
+// bits for different numbers of ranks; these do not (docs: "The same bits on any P").
+//
+// The quantum comes from a bound on the terms' magnitude that every rank holds (a max agreed
+// through an allreduce) and from the most terms one sum can have: each term is then at most 2^50
+// units (so the rounding below is exact arithmetic on doubles) and no sum can pass 2^62.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace distgae {
+
+class FixedPointScale {
+ public:
+  // Every term zero (bound 0).
+  FixedPointScale() = default;
+
+  // Terms of magnitude at most `bound`, at most `max_terms` of them in any one sum. A bound that
+  // is not finite (a diverged run) gives a scale whose values are all NaN.
+  FixedPointScale(double bound, double max_terms) {
+    if (!std::isfinite(bound) || !(max_terms >= 1.0)) {
+      to_units_ = 0.0;
+      from_units_ = std::numeric_limits<double>::quiet_NaN();
+      return;
+    }
+    if (bound <= 0.0) return;  // every term is zero
+    // The largest number of units one term may take: 2^50, and less when many terms must fit
+    // under 2^62 together.
+    const int term_exponent = std::min(50, 62 - std::ilogb(max_terms) - 1);
+    // bound · 2^e < 2^(ilogb(bound) + 1 + e) = 2^term_exponent.
+    const int e = term_exponent - std::ilogb(bound) - 1;
+    to_units_ = std::ldexp(1.0, e);
+    from_units_ = std::ldexp(1.0, -e);
+  }
+
+  // `term` (|term| <= bound) in units, rounded to the nearest (ties to even). Scaling by a power
+  // of two is exact; adding 1.5 · 2^52 to a number under 2^51 in magnitude leaves its rounded
+  // integer value in the low bits of the sum, read back by subtracting the constant's bits.
+  std::int64_t units(double term) const {
+    const double shifted = term * to_units_ + kRoundingConstant;
+    return std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kRoundingConstant);
+  }
+
+  // A sum of units as a number.
+  double value(std::int64_t units) const { return static_cast<double>(units) * from_units_; }
+
+  // The quantum: the value of one unit.
+  double quantum() const { return from_units_; }
+
+ private:
+  static constexpr double kRoundingConstant = 6755399441055744.0;  // 1.5 · 2^52
+
+  double to_units_ = 1.0;
+  double from_units_ = 1.0;
+};
+
+}  // namespace distgae
