@@ -48,6 +48,16 @@ class FixedPointScale {
     return std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kRoundingConstant);
   }
 
+  // units(term) for a term already multiplied by to_units() (exact: a power of two), so a
+  // kernel can scale one factor of many products once.
+  static std::int64_t units_of_scaled(double scaled) {
+    const double shifted = scaled + kRoundingConstant;
+    return std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kRoundingConstant);
+  }
+
+  // The power of two a term is multiplied by to be in units.
+  double to_units() const { return to_units_; }
+
   // A sum of units as a number.
   double value(std::int64_t units) const { return static_cast<double>(units) * from_units_; }
 

@@ -125,10 +125,44 @@ void block_rows_times(const Matrix& a, const B& b, Eigen::Index rows, Matrix& ou
 }
 
 // partial = Σ over rows [begin, end) of units(a row ⊗ c row), [inner, outer] row-major. Zeros of
-// a (ReLU's) add nothing and are skipped.
+// a (ReLU's) add nothing and are skipped. With fixed widths (Inner, Outer > 0) the accumulators
+// of a group of k rows stay in registers across the block's rows, as transpose_times_fixed's
+// float sums did, and each a entry is scaled to units once (exact: a power of two).
+template <int Inner, int Outer>
+void transpose_times_units_fixed(const Matrix& a, const Matrix& c, Eigen::Index begin,
+                                 Eigen::Index end, const FixedPointScale& scale,
+                                 std::int64_t* partial) {
+  constexpr int kGroup = std::clamp(64 / Outer, 1, Inner);
+  static_assert(Inner % kGroup == 0);
+  const double to_units = scale.to_units();
+  for (int k0 = 0; k0 < Inner; k0 += kGroup) {
+    std::int64_t sums[kGroup][Outer] = {};
+    for (Eigen::Index r = begin; r < end; ++r) {
+      const float* a_row = a.data() + r * Inner + k0;
+      const float* c_row = c.data() + r * Outer;
+      double c_wide[Outer];
+      for (int j = 0; j < Outer; ++j) c_wide[j] = static_cast<double>(c_row[j]);
+      for (int g = 0; g < kGroup; ++g) {
+        if (a_row[g] == 0.0f) continue;  // ReLU's zeros add nothing
+        const double a_scaled = static_cast<double>(a_row[g]) * to_units;
+        for (int j = 0; j < Outer; ++j) {
+          sums[g][j] += FixedPointScale::units_of_scaled(a_scaled * c_wide[j]);
+        }
+      }
+    }
+    for (int g = 0; g < kGroup; ++g) {
+      std::copy(sums[g], sums[g] + Outer, partial + (k0 + g) * Outer);
+    }
+  }
+}
+
 void transpose_times_units_block(const Matrix& a, const Matrix& c, Eigen::Index begin,
                                  Eigen::Index end, const FixedPointScale& scale,
                                  std::int64_t* partial) {
+  const bool fixed = with_fixed_widths(a.cols(), c.cols(), [&]<int Inner, int Outer>() {
+    transpose_times_units_fixed<Inner, Outer>(a, c, begin, end, scale, partial);
+  });
+  if (fixed) return;
   const Eigen::Index inner = a.cols();
   const Eigen::Index outer = c.cols();
   std::fill(partial, partial + inner * outer, std::int64_t{0});
