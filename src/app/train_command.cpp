@@ -170,6 +170,10 @@ void add_train_command(CLI::App& app, CommandAction& action) {
                   "Seed of initialisation and sampling (and of the split with --graph)")
       ->capture_default_str()
       ->check(seed_check());
+  cmd->add_flag_callback(
+      "--exact-sums", [&c] { c.summation = Summation::kExact; },
+      "Sum gradients over nodes and pairs exactly (fixed point): the same bits for any number of "
+      "ranks and threads, at some cost per epoch (README: The same bits on any number of ranks)");
   cmd->add_option("--threads", c.threads, "OpenMP threads per rank")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));

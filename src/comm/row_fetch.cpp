@@ -9,6 +9,7 @@
 #include <climits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "comm/mpi_check.hpp"
 #include "comm/mpi_comm.hpp"
@@ -68,6 +69,7 @@ struct RowFetch::State {
   std::vector<int> scaled_fetch_counts, scaled_fetch_displs;
   std::vector<int> scaled_serve_counts, scaled_serve_displs;
   std::vector<float> serve_buffer;  // [serve_rows, width]
+  std::vector<std::int64_t> serve_units;  // [serve_rows, width], gradients in fixed point
 
   explicit State(std::size_t peers)
       : fetch_counts(peers, 0),
@@ -269,25 +271,43 @@ void RowFetch::fetch(const float* owned, int width, float* remote) {
   bytes_sent_ += static_cast<std::int64_t>(s.serve_buffer.size() * sizeof(float));
 }
 
-void RowFetch::return_gradients(const float* remote_grad, int width, float* owned_grad) {
+template <class T>
+void RowFetch::return_rows(const T* remote_grad, int width, T* owned_grad) {
   if (width <= 0) {
     throw std::invalid_argument("RowFetch::return_gradients: width must be positive");
   }
   State& s = *state_;
   s.scale(width);
   const auto w = static_cast<std::size_t>(width);
-  s.serve_buffer.resize(s.serve_rows.size() * w);
+  std::vector<T>& buffer = [&s]() -> std::vector<T>& {
+    if constexpr (std::is_same_v<T, float>) {
+      return s.serve_buffer;
+    } else {
+      return s.serve_units;
+    }
+  }();
+  buffer.resize(s.serve_rows.size() * w);
+  const MPI_Datatype type = std::is_same_v<T, float> ? MPI_FLOAT : MPI_INT64_T;
   mpi_check(MPI_Alltoallv(remote_grad, s.scaled_fetch_counts.data(), s.scaled_fetch_displs.data(),
-                          MPI_FLOAT, s.serve_buffer.data(), s.scaled_serve_counts.data(),
-                          s.scaled_serve_displs.data(), MPI_FLOAT, to_mpi(communicator_)),
+                          type, buffer.data(), s.scaled_serve_counts.data(),
+                          s.scaled_serve_displs.data(), type, to_mpi(communicator_)),
             "MPI_Alltoallv");
-  bytes_sent_ += n_remote() * width * static_cast<std::int64_t>(sizeof(float));
+  bytes_sent_ += n_remote() * width * static_cast<std::int64_t>(sizeof(T));
   // Peer order, then request order: the same additions in the same order on every run.
   for (std::size_t i = 0; i < s.serve_rows.size(); ++i) {
-    float* target = owned_grad + static_cast<std::size_t>(s.serve_rows[i]) * w;
-    const float* gradient = s.serve_buffer.data() + i * w;
+    T* target = owned_grad + static_cast<std::size_t>(s.serve_rows[i]) * w;
+    const T* gradient = buffer.data() + i * w;
     for (std::size_t k = 0; k < w; ++k) target[k] += gradient[k];
   }
+}
+
+void RowFetch::return_gradients(const float* remote_grad, int width, float* owned_grad) {
+  return_rows(remote_grad, width, owned_grad);
+}
+
+void RowFetch::return_gradients(const std::int64_t* remote_grad, int width,
+                                std::int64_t* owned_grad) {
+  return_rows(remote_grad, width, owned_grad);
 }
 
 }  // namespace distgae

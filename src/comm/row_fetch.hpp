@@ -41,11 +41,16 @@ class RowFetch {
   // Collective. remote_grad: [n_remote, width]; each row is sent to its owner and added into
   // owned_grad [n_owned, width] (peer order then request order: the same sum every run).
   void return_gradients(const float* remote_grad, int width, float* owned_grad);
+  // The same for gradients in fixed-point units (core/fixed_point.hpp): integer sums, the same
+  // whatever order they come in.
+  void return_gradients(const std::int64_t* remote_grad, int width, std::int64_t* owned_grad);
 
   std::int64_t bytes_sent() const { return bytes_sent_; }
 
  private:
   struct State;
+  template <class T>
+  void return_rows(const T* remote_grad, int width, T* owned_grad);
   // slots[i]: ids[i]'s local row, or n_owned + its rank among the marked remote ids.
   void assign_slots(std::span<const GlobalId> ids, GlobalId first,
                     std::vector<std::int64_t>& slots) const;

@@ -14,8 +14,28 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 namespace distgae {
+
+// How sums over nodes and pairs are taken where they decide the model (the weights' gradient,
+// gradient rows that collect updates from many pairs): kFloat, in float and double in a fixed
+// order per rank (the same bits for the same number of ranks); kExact, in fixed point on agreed
+// scales (the same bits for any number of ranks, at a cost).
+enum class Summation { kFloat, kExact };
+
+// The largest magnitude among values; infinity if one is not a number, so that a scale from it
+// comes out NaN (below) instead of the NaN being lost in a max.
+inline double max_magnitude(std::span<const float> values) {
+  float largest = 0.0f;
+  bool not_a_number = false;
+  for (const float v : values) {
+    const float magnitude = std::abs(v);
+    largest = magnitude > largest ? magnitude : largest;
+    not_a_number |= magnitude != magnitude;
+  }
+  return not_a_number ? std::numeric_limits<double>::infinity() : static_cast<double>(largest);
+}
 
 class FixedPointScale {
  public:

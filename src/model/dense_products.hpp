@@ -18,6 +18,10 @@ void rows_times(const Matrix& a, const Matrix& b, Eigen::Index rows, Matrix& out
 // out = a.topRows(rows) · bᵀ. out: [rows, b.rows()] (resized).
 void rows_times_transposed(const Matrix& a, const Matrix& b, Eigen::Index rows, Matrix& out);
 
+// out = a.topRows(rows)ᵀ · c.topRows(rows), row-major [a.cols(), c.cols()]: each fixed block of
+// rows gives a partial product, and the partials are added in block order in double.
+void transpose_times(const Matrix& a, const Matrix& c, Eigen::Index rows, float* out);
+
 // a.topRows(rows)ᵀ · c.topRows(rows) as fixed-point sums (core/fixed_point.hpp): out[k · c.cols()
 // + j] = Σ over the rows of scale.units(a(r, k) · c(r, j)), each product exact in double. The
 // same bits whatever rows a part holds and however threads split them; summed over parts, the

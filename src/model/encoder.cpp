@@ -27,21 +27,9 @@ void check_rows(const Matrix& m, std::int64_t rows, std::int64_t cols, const cha
   }
 }
 
-// The largest magnitude among values; infinity if one is not a number, so a diverged run's
-// scale comes out NaN (core/fixed_point.hpp) instead of the NaN being lost in a max.
-template <class Values>
-double max_abs(const Values& values) {
-  double largest = 0.0;
-  for (const float v : values) {
-    const double magnitude = std::abs(static_cast<double>(v));
-    if (std::isnan(magnitude)) return std::numeric_limits<double>::infinity();
-    largest = std::max(largest, magnitude);
-  }
-  return largest;
-}
-
-double max_abs(const Matrix& m, Eigen::Index rows) {
-  return max_abs(std::span<const float>(m.data(), static_cast<std::size_t>(rows * m.cols())));
+double max_magnitude(const Matrix& m, Eigen::Index rows) {
+  return distgae::max_magnitude(
+      std::span<const float>(m.data(), static_cast<std::size_t>(rows * m.cols())));
 }
 
 // dh ⊙ ReLU'(h), as a select: Eigen's bool-to-float cast in `dh *= (h > 0).cast<float>()` does
@@ -57,20 +45,21 @@ void relu_backward(const Matrix& h, Matrix& dh) {
 
 Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency,
                  RowExchange& exchange, const Csr<std::int32_t, float>& features,
-                 std::int64_t num_nodes)
+                 std::int64_t num_nodes, Summation summation)
     : shape_(shape),
       layout_(parameter_layout(shape)),
       adjacency_(adjacency),
       exchange_(exchange),
       features_(features),
       num_nodes_(static_cast<double>(std::max<std::int64_t>(num_nodes, 1))),
+      summation_(summation),
       aggregation_(adjacency, exchange) {
   if (shape.input_dim > 0) {
     if (features.n_rows() != adjacency.n_owned || features.n_cols != shape.input_dim) {
       throw std::invalid_argument("Encoder: features must be [n_owned, input_dim]");
     }
     features_transposed_ = transpose(features);
-    max_abs_feature_ = features.has_values() ? max_abs(features.values) : 1.0;
+    max_abs_feature_ = features.has_values() ? max_magnitude(features.values) : 1.0;
   }
 }
 
@@ -129,7 +118,11 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
     throw std::invalid_argument("Encoder::backward: gradient buffer of the wrong size");
   }
   backward(dmu, dlogstd, own_share_, dnode_rows);
-  own_share_.values(layout_, own_share_.units, dparams);
+  if (summation_ == Summation::kExact) {
+    own_share_.values(layout_, own_share_.units, dparams);
+  } else {
+    std::copy(own_share_.floats.begin(), own_share_.floats.end(), dparams.begin());
+  }
 }
 
 void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient& dparams,
@@ -167,11 +160,35 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient&
   dh_ext.topRows(n_owned) = dh_;
   Matrix& dt1 = dh_;
   aggregation_.backward(dh_ext, dt1);
+  if (summation_ == Summation::kExact) {
+    exact_weight_gradient(dt2, dt1, dparams);
+  } else {
+    float_weight_gradient(dt2, dt1, dparams);
+  }
+  if (shape_.input_dim == 0) dnode_rows = dt1;
+  have_forward_ = false;  // its T buffers now hold gradients
+}
+
+void Encoder::float_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams) {
+  const std::int64_t n_owned = adjacency_.n_owned;
+  dparams.floats.resize(static_cast<std::size_t>(layout_.total));
+  transpose_times(h_, dt2, n_owned, dparams.floats.data() + layout_.w1_offset);
+  if (shape_.input_dim > 0) {
+    const ScopedPhase transform(Phase::kFeatureTransform);
+    scratch_.resize(shape_.input_dim, shape_.hidden);
+    spmm_rows(features_transposed_, dt1, scratch_, 0, shape_.input_dim);
+    std::copy(scratch_.data(), scratch_.data() + scratch_.size(),
+              dparams.floats.data() + layout_.w0_offset);
+  }
+}
+
+void Encoder::exact_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams) {
+  const std::int64_t n_owned = adjacency_.n_owned;
   // The weights' gradients are sums over every node of the graph: fixed-point sums on scales
   // from bounds all parts agree on (the largest |H|, |dT2|, |X|, |dT1| anywhere), so the parts'
   // shares add to the same bits for any partition.
-  std::array<double, 4> bounds = {max_abs(h_, n_owned), max_abs(dt2, n_owned), max_abs_feature_,
-                                  max_abs(dt1, n_owned)};
+  std::array<double, 4> bounds = {max_magnitude(h_, n_owned), max_magnitude(dt2, n_owned),
+                                  max_abs_feature_, max_magnitude(dt1, n_owned)};
   exchange_.agree_max(bounds);
   dparams.units.resize(static_cast<std::size_t>(layout_.total));
   dparams.w1_scale = FixedPointScale(bounds[0] * bounds[1], num_nodes_);
@@ -182,10 +199,7 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient&
     dparams.w0_scale = FixedPointScale(bounds[2] * bounds[3], num_nodes_);
     spmm_units(features_transposed_, dt1, dparams.w0_scale,
                dparams.units.data() + layout_.w0_offset);
-  } else {
-    dnode_rows = dt1;
   }
-  have_forward_ = false;  // its T buffers now hold gradients
 }
 
 }  // namespace distgae

@@ -48,13 +48,16 @@ std::vector<float> init_parameters(const EncoderShape& shape, std::uint64_t seed
 Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId num_nodes,
                       std::span<const GlobalId> canonical_ids);
 
-// A part's share of the replicated weights' gradient as fixed-point sums (core/fixed_point.hpp):
-// entry i is units[i] in the scale of i's matrix, a scale every part agrees on. The shares of all
-// parts add exactly, in any order, so the gradient has the same bits for any partition.
+// A part's share of the replicated weights' gradient, [layout.total] entries. Summation::kFloat:
+// `floats`, sums over the part's rows in fixed blocks (the parts' shares are then added in
+// double). Summation::kExact: fixed-point sums (core/fixed_point.hpp), entry i is units[i] in
+// the scale of i's matrix, a scale every part agrees on; the shares of all parts add exactly, in
+// any order, so the gradient has the same bits for any partition.
 struct WeightGradient {
-  std::vector<std::int64_t> units;  // [layout.total]
-  FixedPointScale w0_scale;         // W0's entries (unused when featureless)
-  FixedPointScale w1_scale;         // W1's entries
+  std::vector<float> floats;
+  std::vector<std::int64_t> units;
+  FixedPointScale w0_scale;  // W0's entries (unused when featureless)
+  FixedPointScale w1_scale;  // W1's entries
 
   // out[i] = summed[i] in the scale of i's matrix; summed: units added over parts (or this
   // part's own). out: [layout.total].
@@ -65,10 +68,11 @@ struct WeightGradient {
 class Encoder {
  public:
   // features: the owned rows' features [n_owned, input_dim] (ignored when featureless);
-  // num_nodes: the graph's node count (the most rows a weight gradient sums over).
-  // The references must outlive the encoder.
+  // num_nodes: the graph's node count (the most rows a weight gradient sums over); summation:
+  // how the weights' gradient is summed over rows. The references must outlive the encoder.
   Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency, RowExchange& exchange,
-          const Csr<std::int32_t, float>& features, std::int64_t num_nodes);
+          const Csr<std::int32_t, float>& features, std::int64_t num_nodes,
+          Summation summation = Summation::kFloat);
 
   // params: [layout.total]; node_rows: [n_owned, hidden] when featureless (else ignored).
   void forward(std::span<const float> params, const Matrix& node_rows);
@@ -77,10 +81,11 @@ class Encoder {
   const Matrix& logstd() const { return logstd_; }  // [n_owned, latent], VGAE only
 
   // dmu, dlogstd: [n_owned, latent] (dlogstd ignored for GAE). Writes dparams, this part's share
-  // of the weights' gradient (the caller sums the units over parts, then takes their values),
-  // and, when featureless, dnode_rows [n_owned, hidden] (complete: halo contributions from other
-  // parts included). Collective over the parts (the scales are agreed). It reuses the forward's
-  // buffers for the gradients, so each backward needs a forward before it.
+  // of the weights' gradient (the caller sums it over parts: the floats, or the units and then
+  // their values), and, when featureless, dnode_rows [n_owned, hidden] (complete: halo
+  // contributions from other parts included). Collective over the parts (the halo exchanges, and
+  // the scales' agreement when exact). It reuses the forward's buffers for the gradients, so each
+  // backward needs a forward before it.
   void backward(const Matrix& dmu, const Matrix& dlogstd, WeightGradient& dparams,
                 Matrix& dnode_rows);
   // The same with this part's share as values in dparams [layout.total]: the whole gradient
@@ -89,21 +94,27 @@ class Encoder {
                 Matrix& dnode_rows);
 
   const ParameterLayout& layout() const { return layout_; }
+  Summation summation() const { return summation_; }
 
  private:
+  // dparams from dT2 and dT1 [n_owned rows]: floats or fixed-point units.
+  void float_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams);
+  void exact_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams);
+
   EncoderShape shape_;
   ParameterLayout layout_;
   const NormalizedAdjacency& adjacency_;
   RowExchange& exchange_;
   const Csr<std::int32_t, float>& features_;
   double num_nodes_;
+  Summation summation_;
   double max_abs_feature_ = 0.0;  // this part's; agreed in every backward
   GcnAggregation aggregation_;
   WeightGradient own_share_;  // the span overload's
   // Activations kept from forward for backward; scratch reused across epochs (no allocation in
   // the loop once sizes are reached). backward() overwrites t1_ext_ and t2_ext_ with gradients.
   Matrix t1_ext_, h_, t2_ext_, out_, mu_, logstd_;
-  Matrix d_out_, dh_;
+  Matrix d_out_, dh_, scratch_;
   Matrix w0_, w1_;                                // forward's weights, kept for backward
   Csr<std::int32_t, float> features_transposed_;  // Xᵀ [input_dim, n_owned], built once
   bool have_forward_ = false;

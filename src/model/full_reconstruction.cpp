@@ -62,9 +62,9 @@ FullReconstructionWeights full_reconstruction_weights(GlobalId num_nodes,
   return weights;
 }
 
-double full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
-                                const Csr<std::int64_t, float>& positives,
-                                const FullReconstructionWeights& weights, Matrix& dz_owned) {
+ExactSum full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
+                                  const Csr<std::int64_t, float>& positives,
+                                  const FullReconstructionWeights& weights, Matrix& dz_owned) {
   check_inputs(z_all, owned_rows, positives, weights);
   const auto n_owned = static_cast<std::int64_t>(owned_rows.size());
   const std::int64_t n = z_all.rows();

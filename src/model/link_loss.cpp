@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/fixed_point.hpp"
 #include "core/parallel_work.hpp"
 #include "model/parallel_sum.hpp"
 
@@ -113,20 +114,59 @@ template <int Width>
   MutableRowMap<Width>(target, width).noalias() += scale * RowMap<Width>(source, width);
 }
 
-// Pairs [begin, end) in batches: their loss terms summed in pair order (returned), and either
-// their updates applied to dz in pair order (kUpdate) or their coefficients stored in
-// `coefficients` (indexed by pair) for a later pass.
-template <int Width, bool kUpdate>
-double pair_range(const Matrix& z, std::span<const std::int64_t> first,
-                  std::span<const std::int64_t> second, float label, float grad_scale, Matrix& dz,
-                  std::int64_t begin, std::int64_t end, float* coefficients) {
+// Where a kernel adds its pairs' gradients. FloatRows: float rows, each update added in pair
+// order. UnitRows: rows of fixed-point units (core/fixed_point.hpp), each product c · z rounded
+// once and added as an integer, so a row's sum is the same whatever order and rank its updates
+// come from.
+template <int Width>
+struct FloatRows {
+  float* data;
+  Eigen::Index width;
+
+  void prefetch(std::int64_t row) const { prefetch_row<Width>(data + row * width, width); }
+  [[gnu::always_inline]] void add(std::int64_t row, float coefficient, const float* source) const {
+    add_scaled_row<Width>(data + row * width, coefficient, source, width);
+  }
+};
+
+template <int Width>
+struct UnitRows {
+  std::int64_t* data;
+  Eigen::Index width;
+  double to_units;  // a power of two: the coefficient times it is exact
+
+  void prefetch(std::int64_t row) const {
+    // Twice a float row's bytes: prefetch_row's lines for the two halves.
+    const auto* bytes = reinterpret_cast<const float*>(data + row * width);
+    prefetch_row<Width>(bytes, width);
+    prefetch_row<Width>(bytes + width, width);
+  }
+  [[gnu::always_inline]] void add(std::int64_t row, float coefficient, const float* source) const {
+    // c · to_units · z: exact in double (24-bit mantissas), under 2^51 by the scale's bound.
+    const double scaled = static_cast<double>(coefficient) * to_units;
+    std::int64_t* target = data + row * width;
+    const Eigen::Index n = Width > 0 ? Width : width;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      target[j] += FixedPointScale::units_of_scaled(scaled * static_cast<double>(source[j]));
+    }
+  }
+};
+
+// Pairs [begin, end) in batches: their loss terms, times `weight`, summed exactly (returned), and
+// either their updates applied to `gradient` in pair order (kUpdate) or their coefficients stored
+// in `coefficients` (indexed by pair) for a later pass.
+template <int Width, bool kUpdate, class Rows>
+ExactSum pair_range(const Matrix& z, std::span<const std::int64_t> first,
+                    std::span<const std::int64_t> second, float label, double weight,
+                    const Rows& gradient, std::int64_t begin, std::int64_t end,
+                    float* coefficients) {
   const Eigen::Index width = z.cols();
   const float* zd = z.data();
-  float* dzd = dz.data();
   const auto n_pairs = static_cast<std::int64_t>(first.size());
   const auto row = [width](auto* base, std::int64_t r) { return base + r * width; };
+  const auto grad_scale = static_cast<float>(weight);
   BatchTerms batch;
-  double sum = 0.0;
+  ExactSum sum;
   for (std::int64_t batch_begin = begin; batch_begin < end; batch_begin += kBatch) {
     const int count = static_cast<int>(std::min<std::int64_t>(kBatch, end - batch_begin));
     for (int j = 0; j < count; ++j) {
@@ -139,8 +179,8 @@ double pair_range(const Matrix& z, std::span<const std::int64_t> first,
         prefetch_row<Width>(row(zd, a), width);
         prefetch_row<Width>(row(zd, b), width);
         if constexpr (kUpdate) {
-          prefetch_row<Width>(row(dzd, a), width);
-          prefetch_row<Width>(row(dzd, b), width);
+          gradient.prefetch(a);
+          gradient.prefetch(b);
         }
       }
       batch.logit[static_cast<std::size_t>(j)] =
@@ -152,12 +192,12 @@ double pair_range(const Matrix& z, std::span<const std::int64_t> first,
     for (int j = 0; j < count; ++j) {
       const auto i = static_cast<std::size_t>(batch_begin + j);
       const auto jj = static_cast<std::size_t>(j);
-      sum += static_cast<double>(batch.loss[jj]);
+      sum.add(weight * static_cast<double>(batch.loss[jj]));
       if constexpr (kUpdate) {
         const std::int64_t a = first[i];
         const std::int64_t b = second[i];
-        add_scaled_row<Width>(row(dzd, a), batch.coefficient[jj], row(zd, b), width);
-        add_scaled_row<Width>(row(dzd, b), batch.coefficient[jj], row(zd, a), width);
+        gradient.add(a, batch.coefficient[jj], row(zd, b));
+        gradient.add(b, batch.coefficient[jj], row(zd, a));
       } else {
         coefficients[i] = batch.coefficient[jj];
       }
@@ -172,13 +212,12 @@ double pair_range(const Matrix& z, std::span<const std::int64_t> first,
 // in pair order, the updates landing there, so no two threads touch a row (no races, no
 // atomics). Both paths sum the same blocks (parallel_sum.hpp) and apply the same updates in the
 // same order: every thread count gives the same bits.
-template <int Width>
-double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
-                        std::span<const std::int64_t> second, float label, float grad_scale,
-                        Matrix& dz) {
+template <int Width, class Rows>
+ExactSum pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
+                          std::span<const std::int64_t> second, float label, double weight,
+                          const Rows& gradient) {
   const Eigen::Index width = z.cols();
   const float* zd = z.data();
-  float* dzd = dz.data();
   const auto n_pairs = static_cast<std::int64_t>(first.size());
   const auto row = [width](auto* base, std::int64_t r) { return base + r * width; };
   const auto block_begin = [n_pairs](int block) { return n_pairs * block / detail::kSumBlocks; };
@@ -186,12 +225,12 @@ double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
   // 3 · width + 32 multiply-adds.
   const bool parallel =
       worth_parallel_work(n_pairs * (3 * width + 32)) && omp_get_max_threads() > 1;
-  std::array<double, detail::kSumBlocks> partial{};
+  std::array<ExactSum, detail::kSumBlocks> partial{};
 
   if (!parallel) {
     for (int block = 0; block < detail::kSumBlocks; ++block) {
       partial[static_cast<std::size_t>(block)] =
-          pair_range<Width, true>(z, first, second, label, grad_scale, dz, block_begin(block),
+          pair_range<Width, true>(z, first, second, label, weight, gradient, block_begin(block),
                                   block_begin(block + 1), nullptr);
     }
   } else {
@@ -199,7 +238,7 @@ double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
 #pragma omp parallel for schedule(dynamic, 1)
     for (int block = 0; block < detail::kSumBlocks; ++block) {
       partial[static_cast<std::size_t>(block)] = pair_range<Width, false>(
-          z, first, second, label, grad_scale, dz, block_begin(block), block_begin(block + 1), g);
+          z, first, second, label, weight, gradient, block_begin(block), block_begin(block + 1), g);
     }
 #pragma omp parallel
     {
@@ -216,41 +255,62 @@ double pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
           const auto ahead = i + static_cast<std::size_t>(kPrefetchDistance);
           for (const std::int64_t r : {first[ahead], second[ahead]}) {
             if (mine(r)) {
-              prefetch_row<Width>(row(dzd, r), width);
+              gradient.prefetch(r);
               prefetch_row<Width>(row(zd, r == first[ahead] ? second[ahead] : first[ahead]), width);
             }
           }
         }
-        if (mine(a)) add_scaled_row<Width>(row(dzd, a), g[i], row(zd, b), width);
-        if (mine(b)) add_scaled_row<Width>(row(dzd, b), g[i], row(zd, a), width);
+        if (mine(a)) gradient.add(a, g[i], row(zd, b));
+        if (mine(b)) gradient.add(b, g[i], row(zd, a));
       }
     }
   }
-  double total = 0.0;
-  for (const double value : partial) total += value;
+  ExactSum total;
+  for (const ExactSum& value : partial) total += value;
   return total;
+}
+
+// Calls f.template operator()<Width>() with z's width as a constant where it is 16, 32 or 64.
+template <class F>
+ExactSum with_row_width(Eigen::Index width, F&& f) {
+  switch (width) {
+    case 16:
+      return f.template operator()<16>();
+    case 32:
+      return f.template operator()<32>();
+    case 64:
+      return f.template operator()<64>();
+    default:
+      return f.template operator()<Eigen::Dynamic>();
+  }
 }
 
 }  // namespace
 
-double pair_logistic_loss(const Matrix& z, std::span<const std::int64_t> first,
-                          std::span<const std::int64_t> second, float label, double grad_scale,
-                          Matrix& dz) {
+ExactSum pair_logistic_loss(const Matrix& z, std::span<const std::int64_t> first,
+                            std::span<const std::int64_t> second, float label, double weight,
+                            Matrix& dz) {
   check_pairs(z, first, second);
   if (dz.rows() != z.rows() || dz.cols() != z.cols() || &dz == &z) {
     throw std::invalid_argument("pair_logistic_loss: dz must have z's shape (and not be z)");
   }
-  const auto scale = static_cast<float>(grad_scale);
-  switch (z.cols()) {
-    case 16:
-      return pair_loss_kernel<16>(z, first, second, label, scale, dz);
-    case 32:
-      return pair_loss_kernel<32>(z, first, second, label, scale, dz);
-    case 64:
-      return pair_loss_kernel<64>(z, first, second, label, scale, dz);
-    default:
-      return pair_loss_kernel<Eigen::Dynamic>(z, first, second, label, scale, dz);
+  return with_row_width(z.cols(), [&]<int Width>() {
+    return pair_loss_kernel<Width>(z, first, second, label, weight,
+                                   FloatRows<Width>{dz.data(), z.cols()});
+  });
+}
+
+ExactSum pair_logistic_loss(const Matrix& z, std::span<const std::int64_t> first,
+                            std::span<const std::int64_t> second, float label, double weight,
+                            const FixedPointScale& scale, UnitMatrix& dz_units) {
+  check_pairs(z, first, second);
+  if (dz_units.rows() != z.rows() || dz_units.cols() != z.cols()) {
+    throw std::invalid_argument("pair_logistic_loss: dz_units must have z's shape");
   }
+  return with_row_width(z.cols(), [&]<int Width>() {
+    return pair_loss_kernel<Width>(z, first, second, label, weight,
+                                   UnitRows<Width>{dz_units.data(), z.cols(), scale.to_units()});
+  });
 }
 
 void pair_logits(const Matrix& z, std::span<const std::int64_t> first,
@@ -267,15 +327,15 @@ void pair_logits(const Matrix& z, std::span<const std::int64_t> first,
   }
 }
 
-double gaussian_kl(const Matrix& mu, const Matrix& logstd, double grad_scale, Matrix& dmu,
-                   Matrix& dlogstd) {
+ExactSum gaussian_kl(const Matrix& mu, const Matrix& logstd, double weight, Matrix& dmu,
+                     Matrix& dlogstd) {
   const auto same_shape = [&](const Matrix& m) {
     return m.rows() == mu.rows() && m.cols() == mu.cols();
   };
   if (!same_shape(logstd) || !same_shape(dmu) || !same_shape(dlogstd)) {
     throw std::invalid_argument("gaussian_kl: mu, logstd, dmu and dlogstd must share a shape");
   }
-  const auto scale = static_cast<float>(grad_scale);
+  const auto scale = static_cast<float>(weight);
   const Eigen::Index n = mu.size();
   const Eigen::Index cols = mu.cols();
   // σ² = exp(2 log σ) in float over the whole matrix, one vectorised pass (Eigen's exp), instead
@@ -296,7 +356,7 @@ double gaussian_kl(const Matrix& mu, const Matrix& logstd, double grad_scale, Ma
       dmu(row, d) += scale * m;
       dlogstd(row, d) += scale * (s2 - 1.0f);
     }
-    return sum;
+    return weight * sum;
   });
 }
 

@@ -1,6 +1,6 @@
-// Deterministic parallel sums for the losses: the terms are summed in fixed blocks whose
-// boundaries depend only on n, and the block sums are added in block order, so a loss has the
-// same bits for every thread count and schedule (fp64 accumulation, as DESIGN.md asks).
+// Parallel sums for the losses: the terms are summed exactly (core/exact_sum.hpp), in fixed blocks
+// over OpenMP threads, so a loss has the same bits for every thread count and schedule, and for
+// every split of its terms between ranks.
 #pragma once
 
 #include <array>
@@ -10,25 +10,27 @@
 
 #include <Eigen/Core>
 
+#include "core/exact_sum.hpp"
+
 namespace distgae::detail {
 
 inline constexpr int kSumBlocks = 256;
 
-// Σ term(i) for i in [0, n), in double, over OpenMP threads when `parallel`. term may also write
+// Σ term(i) for i in [0, n), exactly, over OpenMP threads when `parallel`. term may also write
 // outputs for index i (each index is visited exactly once, by one thread).
 template <class Term>
-double blocked_sum(std::int64_t n, bool parallel, Term&& term) {
-  std::array<double, kSumBlocks> partial{};
+ExactSum blocked_sum(std::int64_t n, bool parallel, Term&& term) {
+  std::array<ExactSum, kSumBlocks> partial{};
 #pragma omp parallel for schedule(dynamic, 1) if (parallel)
   for (int block = 0; block < kSumBlocks; ++block) {
     const std::int64_t begin = n * block / kSumBlocks;
     const std::int64_t end = n * (block + 1) / kSumBlocks;
-    double sum = 0.0;
-    for (std::int64_t i = begin; i < end; ++i) sum += term(i);
+    ExactSum sum;
+    for (std::int64_t i = begin; i < end; ++i) sum.add(term(i));
     partial[static_cast<std::size_t>(block)] = sum;
   }
-  double total = 0.0;
-  for (const double value : partial) total += value;
+  ExactSum total;
+  for (const ExactSum& value : partial) total += value;
   return total;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/fixed_point.hpp"
 #include "core/parallel_work.hpp"
 #include "core/phase_clock.hpp"
 #include "core/timer.hpp"
@@ -34,9 +35,11 @@ void map_to_ordered(GlobalId* ids, std::int64_t count, const GlobalId* to_ordere
 
 SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMeta& meta,
                                    const PartData& part, std::vector<NodePair> positives,
-                                   RowFetch& fetch)
+                                   RowFetch& fetch, const Communicator& world)
     : meta_(meta),
       fetch_(fetch),
+      world_(world),
+      summation_(config.summation),
       seed_(config.seed),
       negatives_(config.negatives),
       first_owned_(meta.part_offsets[static_cast<std::size_t>(part.part)]),
@@ -51,7 +54,7 @@ SampledObjective::SampledObjective(const TrainingConfig& config, const DatasetMe
   }
 }
 
-double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) {
+ExactSum SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) {
   const std::size_t n_pos = positives_.size();
   const auto k = static_cast<std::size_t>(negatives_);
   const std::size_t n_neg = n_pos * k;
@@ -97,30 +100,77 @@ double SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix& d
   if (table_.rows() < rows_used || table_.cols() != latent) {
     const Eigen::Index rows = rows_used + rows_used / 8;
     table_.resize(rows, latent);
-    dtable_.resize(rows, latent);
+    if (summation_ == Summation::kExact) {
+      dtable_units_.resize(rows, latent);
+    } else {
+      dtable_.resize(rows, latent);
+    }
   }
   table_.topRows(n_owned) = z;
   fetch_.fetch(z.data(), static_cast<int>(latent), table_.data() + n_owned * latent);
   comm_seconds_ += comm.seconds();
 
   phase_clock().enter(Phase::kLoss);
-  dtable_.topRows(rows_used).setZero();
+  ExactSum loss;
+  if (summation_ == Summation::kExact) {
+    exact_gradients(z, fetched_slots_, dz, loss);
+  } else {
+    float_gradients(fetched_slots_, n_owned, dz, loss);
+  }
+  return loss;
+}
+
+void SampledObjective::float_gradients(std::span<const std::int64_t> slots, Eigen::Index n_owned,
+                                       Matrix& dz, ExactSum& loss) {
+  const std::size_t n_pos = positives_.size();
+  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
+  const Eigen::Index latent = table_.cols();
+  const Eigen::Index rows_used = n_owned + fetch_.n_remote();
   const double positives_total = static_cast<double>(meta_.num_train_edges);
-  const double negatives_total = positives_total * static_cast<double>(k);
-  const std::span<const std::int64_t> slots(fetched_slots_);
-  const double positive_sum = pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
-                                                 1.0 / positives_total, dtable_);
-  const double negative_sum =
-      pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg), 0.0f,
-                         1.0 / negatives_total, dtable_);
+  const double negatives_total = positives_total * static_cast<double>(negatives_);
+  dtable_.topRows(rows_used).setZero();
+  loss += pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
+                             1.0 / positives_total, dtable_);
+  loss += pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg),
+                             0.0f, 1.0 / negatives_total, dtable_);
   phase_clock().enter(Phase::kRowFetch);
-  comm.restart();
+  Stopwatch comm;
   fetch_.return_gradients(dtable_.data() + n_owned * latent, static_cast<int>(latent),
                           dtable_.data());
   comm_seconds_ += comm.seconds();
   phase_clock().enter(Phase::kLoss);
   dz += dtable_.topRows(n_owned);
-  return positive_sum / positives_total + negative_sum / negatives_total;
+}
+
+void SampledObjective::exact_gradients(const Matrix& z, std::span<const std::int64_t> slots,
+                                       Matrix& dz, ExactSum& loss) {
+  const std::size_t n_pos = positives_.size();
+  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
+  const Eigen::Index latent = z.cols();
+  const Eigen::Index n_owned = z.rows();
+  const Eigen::Index rows_used = n_owned + fetch_.n_remote();
+  const double positives_total = static_cast<double>(meta_.num_train_edges);
+  const double negatives_total = positives_total * static_cast<double>(negatives_);
+  // An update is coefficient · z with |coefficient| at most the larger weight (1/E: |σ - y| <= 1)
+  // and |z| at most the largest entry of any rank's rows; a row takes at most two updates per
+  // pair of the epoch.
+  phase_clock().enter(Phase::kAllreduce);
+  double largest_z = max_magnitude({z.data(), static_cast<std::size_t>(z.size())});
+  world_.allreduce_max(std::span<double>(&largest_z, 1));
+  phase_clock().enter(Phase::kLoss);
+  const FixedPointScale scale(largest_z / positives_total, 2.0 * (positives_total + negatives_total));
+  dtable_units_.topRows(rows_used).setZero();
+  loss += pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
+                             1.0 / positives_total, scale, dtable_units_);
+  loss += pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg),
+                             0.0f, 1.0 / negatives_total, scale, dtable_units_);
+  phase_clock().enter(Phase::kRowFetch);
+  Stopwatch comm;
+  fetch_.return_gradients(dtable_units_.data() + n_owned * latent, static_cast<int>(latent),
+                          dtable_units_.data());
+  comm_seconds_ += comm.seconds();
+  phase_clock().enter(Phase::kLoss);
+  dz += (dtable_units_.topRows(n_owned).cast<double>() * scale.quantum()).cast<float>();
 }
 
 FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,
@@ -144,7 +194,7 @@ FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,
   }
 }
 
-double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& dz) {
+ExactSum FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& dz) {
   ScopedPhase phase(Phase::kRowFetch);
   Stopwatch comm;
   const std::span<const float> owned(z.data(), static_cast<std::size_t>(z.size()));
@@ -159,7 +209,7 @@ double FullObjective::evaluate(const Matrix& z, std::int64_t /*epoch*/, Matrix& 
   for (Eigen::Index c = 0; c < meta_.num_nodes; ++c) {
     z_all_.row(c) = ordered.row(meta_.canonical_to_ordered[static_cast<std::size_t>(c)]);
   }
-  const double loss =
+  const ExactSum loss =
       full_reconstruction_loss(z_all_, owned_canonical_, positives_, weights_, dz_owned_);
   dz += dz_owned_;
   return loss;
@@ -172,7 +222,8 @@ std::unique_ptr<ReconstructionObjective> make_objective(const TrainingConfig& co
   if (config.decoder == DecoderKind::kFull) {
     return std::make_unique<FullObjective>(meta, part, world);
   }
-  return std::make_unique<SampledObjective>(config, meta, part, std::move(part.train_edges), fetch);
+  return std::make_unique<SampledObjective>(config, meta, part, std::move(part.train_edges), fetch,
+                                            world);
 }
 
 }  // namespace distgae

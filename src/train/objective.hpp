@@ -8,6 +8,7 @@
 
 #include "comm/communicator.hpp"
 #include "comm/row_fetch.hpp"
+#include "core/exact_sum.hpp"
 #include "io/dataset.hpp"
 #include "model/dense.hpp"
 #include "model/full_reconstruction.hpp"
@@ -18,8 +19,10 @@ namespace distgae {
 class ReconstructionObjective {
  public:
   virtual ~ReconstructionObjective() = default;
-  // z: [n_owned, latent]; dz: [n_owned, latent], the gradient is added into it. Collective.
-  virtual double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) = 0;
+  // z: [n_owned, latent]; dz: [n_owned, latent], the gradient is added into it. Returns this
+  // rank's share of the loss, an exact sum (the ranks' shares add to the same bits in any
+  // order). Collective.
+  virtual ExactSum evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) = 0;
   // Seconds spent communicating and bytes sent by this rank, since construction.
   virtual double comm_seconds() const = 0;
   virtual std::int64_t bytes_sent() const = 0;
@@ -27,19 +30,30 @@ class ReconstructionObjective {
 
 // Mean BCE over the training edges + mean BCE over k negatives per edge, each a pair of nodes
 // drawn uniformly (DESIGN.md draws one endpoint; see random_draws.hpp for why both). Rows this
-// rank does not own come through RowFetch; their gradients return the same way.
+// rank does not own come through RowFetch; their gradients return the same way. With
+// Summation::kExact the gradient rows collect their pairs' updates in fixed point (on a scale from
+// the largest |z| of any rank), returned and added as integers: a node's gradient is then the same
+// bits however its pairs are split between ranks.
 class SampledObjective final : public ReconstructionObjective {
  public:
   // positives: the part's training edges (canonical, first endpoint owned).
   SampledObjective(const TrainingConfig& config, const DatasetMeta& meta, const PartData& part,
-                   std::vector<NodePair> positives, RowFetch& fetch);
-  double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
+                   std::vector<NodePair> positives, RowFetch& fetch, const Communicator& world);
+  ExactSum evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
   double comm_seconds() const override { return comm_seconds_; }
   std::int64_t bytes_sent() const override { return fetch_.bytes_sent(); }
 
  private:
+  // The row table's gradients (in float, or in units of this epoch's scale) into dz.
+  void float_gradients(std::span<const std::int64_t> slots, Eigen::Index n_owned, Matrix& dz,
+                       ExactSum& loss);
+  void exact_gradients(const Matrix& z, std::span<const std::int64_t> slots, Matrix& dz,
+                       ExactSum& loss);
+
   const DatasetMeta& meta_;
   RowFetch& fetch_;
+  Communicator world_;
+  Summation summation_;
   std::uint64_t seed_;
   int negatives_;
   std::int64_t first_owned_;
@@ -50,6 +64,7 @@ class SampledObjective final : public ReconstructionObjective {
   std::vector<GlobalId> fetched_ids_;
   std::vector<std::int64_t> fetched_slots_;
   Matrix table_, dtable_;
+  UnitMatrix dtable_units_;  // Summation::kExact's dtable_
   double comm_seconds_ = 0.0;
 };
 
@@ -58,7 +73,7 @@ class SampledObjective final : public ReconstructionObjective {
 class FullObjective final : public ReconstructionObjective {
  public:
   FullObjective(const DatasetMeta& meta, const PartData& part, const Communicator& world);
-  double evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
+  ExactSum evaluate(const Matrix& z, std::int64_t epoch, Matrix& dz) override;
   double comm_seconds() const override { return comm_seconds_; }
   std::int64_t bytes_sent() const override { return bytes_sent_; }
 

@@ -57,8 +57,8 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
   omp_set_num_threads(config.threads);
   Eigen::setNbThreads(1);  // threads come from our row-blocked kernels (dense_products.hpp)
   drop_unit_values(part_.features);  // binary features: the SpMMs' pattern path, same bits
-  encoder_ =
-      std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features, meta.num_nodes);
+  encoder_ = std::make_unique<Encoder>(shape_, adjacency_, exchange_, part_.features,
+                                       meta.num_nodes, config.summation);
   objective_ = make_objective(config_, meta_, part_, fetch_, world_);
   // What the normalized adjacency, the objective and the evaluators now hold in their own form:
   // released, so a rank keeps one copy of its graph.
@@ -66,7 +66,6 @@ Trainer::Trainer(const TrainingConfig& config, const DatasetMeta& meta, PartData
   part_.degree = {};
   part_.train_edges = {};
   gradients_.assign(parameters_.size(), 0.0f);
-  loss_parts_.assign(2, 0.0);
   if (shape_.input_dim == 0) {
     const std::span<const GlobalId> owned(part_.canonical_id.data(),
                                           static_cast<std::size_t>(part_.n_owned));
@@ -107,31 +106,51 @@ LossParts Trainer::compute_gradients(std::int64_t epoch) {
   }
   phase_clock().enter(Phase::kLoss);
   dz_.setZero(n_owned, latent);
-  const double reconstruction = objective_->evaluate(*z, epoch, dz_);
-  double kl = 0.0;
+  const ExactSum reconstruction = objective_->evaluate(*z, epoch, dz_);
+  ExactSum kl;
   if (vgae) {
     dlogstd_.setZero(n_owned, latent);
     // The reference's KL/N with a mean over nodes: (1/N²) Σ_i Σ_d KL_id.
     const double n = static_cast<double>(meta_.num_nodes);
     dmu_.setZero(n_owned, latent);
-    kl = gaussian_kl(mu, encoder_->logstd(), 1.0 / (n * n), dmu_, dlogstd_) / (n * n);
+    kl = gaussian_kl(mu, encoder_->logstd(), 1.0 / (n * n), dmu_, dlogstd_);
     reparameterize_backward(dz_, encoder_->logstd(), noise_, dmu_, dlogstd_);
   }
   phase_clock().enter(Phase::kOther);
   // GAE: z is μ, so dz is dμ (and there is no log σ).
   encoder_->backward(vgae ? dmu_ : dz_, dlogstd_, weight_gradient_, node_row_gradients_);
+  return reduce_over_ranks(reconstruction, kl);
+}
 
-  // The replicated gradient: the ranks' fixed-point shares summed exactly (any order, the same
-  // bits for any P); then the loss parts, in double.
+LossParts Trainer::reduce_over_ranks(const ExactSum& reconstruction, const ExactSum& kl) {
+  // The loss parts go as exact sums' slots in an int64 allreduce: the same bits for any number
+  // of ranks. So does the gradient when exact (its fixed-point units); otherwise it goes in
+  // double, so that the sum over ranks loses nothing to the order it is taken in.
   phase_clock().enter(Phase::kAllreduce);
   Stopwatch allreduce;
-  world_.allreduce_sum(std::span<std::int64_t>(weight_gradient_.units));
-  loss_parts_[0] = reconstruction;
-  loss_parts_[1] = kl;
-  world_.allreduce_sum(std::span<double>(loss_parts_));
+  const bool exact = config_.summation == Summation::kExact;
+  integer_reduce_.clear();
+  if (exact) integer_reduce_ = weight_gradient_.units;
+  for (const ExactSum* sum : {&reconstruction, &kl}) {
+    const ExactSum::ReduceSlots slots = sum->reduce_slots();
+    integer_reduce_.insert(integer_reduce_.end(), slots.begin(), slots.end());
+  }
+  if (!exact) {
+    float_reduce_.assign(weight_gradient_.floats.begin(), weight_gradient_.floats.end());
+    world_.allreduce_sum(std::span<double>(float_reduce_));
+    std::copy(float_reduce_.begin(), float_reduce_.end(), gradients_.begin());
+  }
+  world_.allreduce_sum(std::span<std::int64_t>(integer_reduce_));
   allreduce_seconds_ += allreduce.seconds();
-  weight_gradient_.values(encoder_->layout(), weight_gradient_.units, gradients_);
-  return {loss_parts_[0], loss_parts_[1]};
+  if (exact) {
+    weight_gradient_.values(encoder_->layout(),
+                            std::span<const std::int64_t>(integer_reduce_).first(gradients_.size()),
+                            gradients_);
+  }
+  const auto loss_slots = std::span<const std::int64_t>(integer_reduce_).last(
+      2 * ExactSum::kReduceSlots);
+  return {ExactSum::from_reduce_slots(loss_slots.first<ExactSum::kReduceSlots>()).value(),
+          ExactSum::from_reduce_slots(loss_slots.last<ExactSum::kReduceSlots>()).value()};
 }
 
 void Trainer::train(const std::function<void(const EpochRecord&)>& on_epoch) {
@@ -176,8 +195,8 @@ void Trainer::train(std::int64_t first_epoch,
     record.kl = loss.kl;
     // The allreduce's own volume is not counted in bytes_sent(); add it here.
     const auto allreduce_bytes =
-        static_cast<std::int64_t>(weight_gradient_.units.size() * sizeof(std::int64_t) +
-                                  loss_parts_.size() * sizeof(double)) *
+        static_cast<std::int64_t>(integer_reduce_.size() * sizeof(std::int64_t) +
+                                  float_reduce_.size() * sizeof(double)) *
         (world_.size() - 1);
     record.rank_bytes_sent = bytes_sent() - bytes_before + allreduce_bytes / world_.size();
     record.rank_halo_bytes = exchange_.bytes_sent() - halo_bytes_before;
@@ -259,6 +278,9 @@ void Trainer::restore(const CheckpointState& state, const std::string& source) {
           theirs.is_object() ? theirs.value(key, nlohmann::json()) : nlohmann::json();
       differs(std::string("--") + key, mine.at(key).dump(), their_value.dump());
     }
+    // Checkpoints from before --exact-sums existed summed in float.
+    const bool their_exact = theirs.is_object() && theirs.value("exact_sums", false);
+    differs("--exact-sums", mine.at("exact_sums").get<bool>(), their_exact);
     if (state.parameters.size() != parameters_.size()) {
       throw InputError(at_file(source, "checkpoint holds parameters of another shape"));
     }

@@ -103,6 +103,8 @@ class Trainer {
  private:
   std::int64_t bytes_sent() const;
   double comm_seconds() const;
+  // Collective: the loss parts and the replicated gradient summed over ranks (into gradients_).
+  LossParts reduce_over_ranks(const ExactSum& reconstruction, const ExactSum& kl);
 
   TrainingConfig config_;
   const DatasetMeta& meta_;
@@ -116,8 +118,9 @@ class Trainer {
   std::unique_ptr<ReconstructionObjective> objective_;
   LinkEvaluator val_, test_;
   std::vector<float> parameters_, gradients_;
-  WeightGradient weight_gradient_;  // this rank's share, then (units) the sum over ranks
-  std::vector<double> loss_parts_;  // reconstruction and KL, allreduced
+  WeightGradient weight_gradient_;     // this rank's share
+  std::vector<std::int64_t> integer_reduce_;  // [exact: gradient units;] loss parts' slots
+  std::vector<double> float_reduce_;          // float sums: the gradient
   Matrix node_rows_, node_row_gradients_;
   Adam parameter_optimizer_;
   std::unique_ptr<Adam> node_row_optimizer_;

@@ -21,6 +21,7 @@ std::string config_json(const TrainingConfig& config) {
                                {"latent", config.latent},
                                {"neg", config.negatives},
                                {"seed", config.seed},
+                               {"exact_sums", config.summation == Summation::kExact},
                                {"threads", config.threads},
                                {"eval_every", config.eval_every},
                                {"checkpoint_every", config.checkpoint_every},

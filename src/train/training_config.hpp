@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/fixed_point.hpp"
 #include "core/progress_watchdog.hpp"
 #include "model/encoder.hpp"
 
@@ -23,6 +24,10 @@ struct TrainingConfig {
   int latent = 16;
   int negatives = 1;  // per positive edge and epoch
   std::uint64_t seed = 0;
+  // --exact-sums: kExact sums gradients over nodes and pairs in fixed point, so that any number
+  // of ranks (and threads) gives the same bits; kFloat is faster and gives the same bits for the
+  // same number of ranks.
+  Summation summation = Summation::kFloat;
   int threads = 1;      // OpenMP threads per rank
   int eval_every = 10;  // epochs between validation evaluations (0: never)
   std::string out_dir;

@@ -83,7 +83,7 @@ TEST(FullReconstruction, LossMatchesADenseDoubleComputation) {
   expected *= w.norm / (kNodes * kNodes);
   Matrix dz;
   const double loss =
-      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, dz);
+      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, dz).value();
   EXPECT_NEAR(loss, expected, 1e-6 * expected);
 }
 
@@ -96,7 +96,7 @@ TEST(FullReconstruction, GradientMatchesFiniteDifferences) {
   full_reconstruction_loss(z, row_range(0, kNodes), positives, w, dz);
   Matrix scratch;
   const auto objective = [&] {
-    return full_reconstruction_loss(z, row_range(0, kNodes), positives, w, scratch);
+    return full_reconstruction_loss(z, row_range(0, kNodes), positives, w, scratch).value();
   };
   EXPECT_LT(testing::finite_difference_error(testing::entries(z), testing::entries(dz),
                                              testing::all_coordinates(z.size()), 1e-2f, objective,
@@ -110,13 +110,13 @@ TEST(FullReconstruction, PartsSumToTheWhole) {
   const FullReconstructionWeights w = weights_of(a);
   Matrix whole_dz;
   const double whole =
-      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, whole_dz);
+      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, whole_dz).value();
   Matrix head_dz;
   Matrix tail_dz;
   const double head =
-      full_reconstruction_loss(z, row_range(0, 12), positives_of(a, 0, 12), w, head_dz);
+      full_reconstruction_loss(z, row_range(0, 12), positives_of(a, 0, 12), w, head_dz).value();
   const double tail =
-      full_reconstruction_loss(z, row_range(12, 18), positives_of(a, 12, 18), w, tail_dz);
+      full_reconstruction_loss(z, row_range(12, 18), positives_of(a, 12, 18), w, tail_dz).value();
   EXPECT_NEAR(head + tail, whole, 1e-12 * whole);
   EXPECT_EQ(head_dz, whole_dz.topRows(12));  // each row is computed the same way
   EXPECT_EQ(tail_dz, whole_dz.bottomRows(18));
