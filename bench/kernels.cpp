@@ -145,6 +145,18 @@ Figure bench_layer1(const Csr<std::int32_t, float>& features, int width, const O
   return spmm_figure("X·W0 (sparse_times_dense)", features, width, llc_bytes, time);
 }
 
+// dW0 = Xᵀ·dT exactly, as the encoder computes it with --exact-sums (operands on integer grids).
+Figure bench_feature_gradient_exact(Csr<std::int32_t, float> features_t, int width,
+                                    const Options& options, double llc_bytes) {
+  Matrix dt = random_rows(features_t.n_cols, width);
+  round_to_grid({dt.data(), static_cast<std::size_t>(dt.size())}, 20);
+  if (features_t.has_values()) round_to_grid(features_t.values, 20);
+  std::vector<std::int64_t> dw(static_cast<std::size_t>(features_t.n_rows() * width));
+  const Timing time =
+      time_repeats(options.repeats, [&] { spmm_exact(features_t, dt, dw.data()); });
+  return spmm_figure("Xᵀ·dT (exact)", features_t, width, llc_bytes, time);
+}
+
 // Layer 2's dense products as the encoder computes them (model/dense_products.hpp: fixed row
 // blocks, fixed-width kernels): T = H·W, dW = Hᵀ·dT, dH = dT·Wᵀ.
 std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Options& options) {
@@ -152,8 +164,11 @@ std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Optio
   const Matrix w = random_rows(w_in, w_out);
   Matrix t(n, w_out), dh(n, w_in);
   std::vector<std::int64_t> dw(static_cast<std::size_t>(w_in * w_out));
-  const FixedPointScale scale(h.cwiseAbs().maxCoeff() * double{dt.cwiseAbs().maxCoeff()},
-                              static_cast<double>(n));
+  std::vector<float> dw_float(dw.size());
+  // The exact product's operands, on integer grids of 22 bits as the encoder puts them.
+  Matrix h_grid = h, dt_grid = dt;
+  round_to_grid({h_grid.data(), static_cast<std::size_t>(h_grid.size())}, 22);
+  round_to_grid({dt_grid.data(), static_cast<std::size_t>(dt_grid.size())}, 22);
   const double flops = 2.0 * double(n) * w_in * w_out;
   const double bytes = double(n) * (w_in + w_out) * 4.0 + double(w_in) * w_out * 4.0;
   const auto figure = [&](const char* name, std::string shape, const Timing& time) {
@@ -163,8 +178,11 @@ std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Optio
   out.push_back(figure("H·W (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_in, w_in, w_out),
                        time_repeats(options.repeats, [&] { rows_times(h, w, n, t); })));
   out.push_back(figure(
-      "Hᵀ·dT (dense, fixed point)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
-      time_repeats(options.repeats, [&] { transpose_times_units(h, dt, n, scale, dw.data()); })));
+      "Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+      time_repeats(options.repeats, [&] { transpose_times(h, dt, n, dw_float.data()); })));
+  out.push_back(figure(
+      "Hᵀ·dT (dense, exact)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+      time_repeats(options.repeats, [&] { transpose_times_exact(h_grid, dt_grid, n, dw.data()); })));
   out.push_back(
       figure("dT·Wᵀ (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_out, w_out, w_in),
              time_repeats(options.repeats, [&] { rows_times_transposed(dt, w, n, dh); })));
@@ -196,6 +214,7 @@ std::vector<Figure> run_kernels(const PartData& part, const Options& options, do
     for (const int width : options.widths) {
       figures.push_back(bench_layer1(part.features, width, options, llc_bytes));
       figures.push_back(bench_spmm("Xᵀ·dT (spmm_rows)", features_t, width, options, llc_bytes));
+      figures.push_back(bench_feature_gradient_exact(features_t, width, options, llc_bytes));
     }
   }
   for (const auto& [w_in, w_out] : {std::pair{32, 16}, std::pair{32, 32}, std::pair{64, 32}}) {

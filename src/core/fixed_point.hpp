@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 namespace distgae {
 
@@ -35,6 +36,82 @@ inline double max_magnitude(std::span<const float> values) {
     not_a_number |= magnitude != magnitude;
   }
   return not_a_number ? std::numeric_limits<double>::infinity() : static_cast<double>(largest);
+}
+
+// Exact products of two matrices on integer grids (the weights' gradient with --exact-sums):
+// column j of an operand is held as integers m = round(x · 2^e_j), |m| <= 2^bits, with e_j from
+// a bound on the column that every rank agrees on. A product of two such integers is exact in
+// double, and so is a sum of kExactChunk of them when the two operands' bits add up to at most
+// kExactProductBits; each chunk's sum then goes into int64, which must hold the sum over every
+// term of the graph: bits + log2(terms) <= 62.
+inline constexpr int kExactChunkBits = 8;
+inline constexpr std::int64_t kExactChunk = std::int64_t{1} << kExactChunkBits;
+inline constexpr int kExactProductBits = 53 - kExactChunkBits;
+
+// The most bits of one operand: it is held as a float, exact up to 2^24.
+inline constexpr int kMaxOperandBits = 24;
+
+// The bits the two operands of a product may share when `max_terms` products add into one sum.
+inline int exact_product_bits(double max_terms) {
+  const int term_bits = std::max(0, std::ilogb(std::max(max_terms, 1.0)) + 1);
+  return std::max(2, std::min(kExactProductBits, 62 - term_bits));
+}
+
+// out[j] = the largest magnitude in column j of a row-major [rows, out.size()] block; infinity
+// where the column holds a NaN.
+inline void column_max_magnitudes(const float* data, std::int64_t rows, std::span<double> out) {
+  const std::size_t cols = out.size();
+  std::vector<float> largest(cols, 0.0f);
+  float* const top = largest.data();
+  // NaN compares false: a column that holds one keeps a NaN in `seen` instead (x - x is NaN for
+  // NaN and infinity, 0 otherwise), checked once at the end.
+  std::vector<float> seen(cols, 0.0f);
+  float* const nan_seen = seen.data();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float* row = data + static_cast<std::size_t>(r) * cols;
+#pragma omp simd
+    for (std::size_t j = 0; j < cols; ++j) {
+      const float magnitude = std::abs(row[j]);
+      top[j] = magnitude > top[j] ? magnitude : top[j];
+      nan_seen[j] += row[j] - row[j];
+    }
+  }
+  for (std::size_t j = 0; j < cols; ++j) {
+    out[j] = std::isnan(seen[j]) ? std::numeric_limits<double>::infinity() : largest[j];
+  }
+}
+
+// The exponent e with |x| · 2^e < 2^bits for every |x| <= bound (0 for a zero or not finite
+// bound: a column of zeros, or a diverged run whose loss is not finite either).
+inline int grid_exponent(double bound, int bits) {
+  if (!(bound > 0.0) || !std::isfinite(bound)) return 0;
+  return bits - std::ilogb(bound) - 1;
+}
+
+// values[i] becomes round(values[i] · 2^exponent) (to nearest, ties to even): an integer, exact as
+// a float while the exponent keeps it under 2^24. (In double: 2^exponent may pass float's range.)
+inline void round_to_grid(std::span<float> values, int exponent) {
+  const double scale = std::ldexp(1.0, exponent);
+  float* const data = values.data();
+#pragma omp simd
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    data[i] = static_cast<float>(std::nearbyint(static_cast<double>(data[i]) * scale));
+  }
+}
+
+// The same for each column j of a row-major [rows, exponents.size()] block, with exponents[j].
+inline void round_columns_to_grid(float* data, std::int64_t rows, std::span<const int> exponents) {
+  const std::size_t cols = exponents.size();
+  std::vector<double> scale(cols);
+  for (std::size_t j = 0; j < cols; ++j) scale[j] = std::ldexp(1.0, exponents[j]);
+  const double* const factor = scale.data();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    float* row = data + static_cast<std::size_t>(r) * cols;
+#pragma omp simd
+    for (std::size_t j = 0; j < cols; ++j) {
+      row[j] = static_cast<float>(std::nearbyint(static_cast<double>(row[j]) * factor[j]));
+    }
+  }
 }
 
 class FixedPointScale {

@@ -1,6 +1,7 @@
 #include "model/dense_products.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -147,57 +148,59 @@ void block_rows_times(const Matrix& a, const B& b, Eigen::Index rows, Matrix& ou
   }
 }
 
-// partial = Σ over rows [begin, end) of units(a row ⊗ c row), [inner, outer] row-major. Zeros of
-// a (ReLU's) add nothing and are skipped. With fixed widths (Inner, Outer > 0) the accumulators
-// of a group of k rows stay in registers across the block's rows, as transpose_times_fixed's
-// float sums did, and each a entry is scaled to units once (exact: a power of two).
+// partial = Σ over rows [begin, end) of a rowᵀ · c row, [inner, outer] row-major, for operands
+// holding integers (core/fixed_point.hpp: exact products). Each chunk of kExactChunk rows is
+// summed in double, exactly (every partial sum is an integer under 2^53), and added to partial as
+// an integer: the result does not depend on where the block or its chunks begin. With fixed
+// widths the double accumulators of a group of k rows stay in registers over a chunk.
 template <int Inner, int Outer>
-void transpose_times_units_fixed(const Matrix& a, const Matrix& c, Eigen::Index begin,
-                                 Eigen::Index end, const FixedPointScale& scale,
-                                 std::int64_t* partial) {
-  constexpr int kGroup = std::clamp(64 / Outer, 1, Inner);
+void transpose_times_exact_fixed(const float* a, const float* c, Eigen::Index begin,
+                                 Eigen::Index end, std::int64_t* partial) {
+  constexpr int kGroup = std::clamp(128 / Outer, 1, Inner);
   static_assert(Inner % kGroup == 0);
-  const double to_units = scale.to_units();
+  std::fill(partial, partial + Inner * Outer, std::int64_t{0});
   for (int k0 = 0; k0 < Inner; k0 += kGroup) {
-    std::int64_t sums[kGroup][Outer] = {};
-    for (Eigen::Index r = begin; r < end; ++r) {
-      const float* a_row = a.data() + r * Inner + k0;
-      const float* c_row = c.data() + r * Outer;
-      double c_wide[Outer];
-      for (int j = 0; j < Outer; ++j) c_wide[j] = static_cast<double>(c_row[j]);
-      for (int g = 0; g < kGroup; ++g) {
-        if (a_row[g] == 0.0f) continue;  // ReLU's zeros add nothing
-        const double a_scaled = static_cast<double>(a_row[g]) * to_units;
-        for (int j = 0; j < Outer; ++j) {
-          sums[g][j] += FixedPointScale::units_of_scaled(a_scaled * c_wide[j]);
+    for (Eigen::Index chunk = begin; chunk < end; chunk += kExactChunk) {
+      const Eigen::Index chunk_end = std::min<Eigen::Index>(end, chunk + kExactChunk);
+      alignas(64) double sums[kGroup][Outer] = {};
+      for (Eigen::Index r = chunk; r < chunk_end; ++r) {
+        const float* a_row = a + r * Inner + k0;
+        const float* c_row = c + r * Outer;
+        alignas(64) double c_wide[Outer];
+        for (int j = 0; j < Outer; ++j) c_wide[j] = static_cast<double>(c_row[j]);
+        // Exact products and sums: a fused multiply-add gives the very same bits as the two
+        // operations it fuses, so it is safe here (-ffp-contract=off keeps it out elsewhere).
+        for (int g = 0; g < kGroup; ++g) {
+          const double a_rg = static_cast<double>(a_row[g]);
+#pragma omp simd
+          for (int j = 0; j < Outer; ++j) sums[g][j] = std::fma(a_rg, c_wide[j], sums[g][j]);
         }
       }
-    }
-    for (int g = 0; g < kGroup; ++g) {
-      std::copy(sums[g], sums[g] + Outer, partial + (k0 + g) * Outer);
+      for (int g = 0; g < kGroup; ++g) {
+        std::int64_t* out = partial + (k0 + g) * Outer;
+        for (int j = 0; j < Outer; ++j) out[j] += static_cast<std::int64_t>(sums[g][j]);
+      }
     }
   }
 }
 
-void transpose_times_units_block(const Matrix& a, const Matrix& c, Eigen::Index begin,
-                                 Eigen::Index end, const FixedPointScale& scale,
-                                 std::int64_t* partial) {
+void transpose_times_exact_block(const Matrix& a, const Matrix& c, Eigen::Index begin,
+                                 Eigen::Index end, std::int64_t* partial) {
   const bool fixed = with_fixed_widths(a.cols(), c.cols(), [&]<int Inner, int Outer>() {
-    transpose_times_units_fixed<Inner, Outer>(a, c, begin, end, scale, partial);
+    transpose_times_exact_fixed<Inner, Outer>(a.data(), c.data(), begin, end, partial);
   });
   if (fixed) return;
   const Eigen::Index inner = a.cols();
   const Eigen::Index outer = c.cols();
   std::fill(partial, partial + inner * outer, std::int64_t{0});
-  for (Eigen::Index r = begin; r < end; ++r) {
-    const float* a_row = a.data() + r * inner;
-    const float* c_row = c.data() + r * outer;
+  Eigen::MatrixXd sums(inner, outer);
+  for (Eigen::Index chunk = begin; chunk < end; chunk += kExactChunk) {
+    const Eigen::Index count = std::min<Eigen::Index>(end, chunk + kExactChunk) - chunk;
+    sums.noalias() = a.middleRows(chunk, count).cast<double>().transpose() *
+                     c.middleRows(chunk, count).cast<double>();
     for (Eigen::Index k = 0; k < inner; ++k) {
-      if (a_row[k] == 0.0f) continue;
-      const double a_rk = a_row[k];
-      std::int64_t* sum = partial + k * outer;
       for (Eigen::Index j = 0; j < outer; ++j) {
-        sum[j] += scale.units(a_rk * static_cast<double>(c_row[j]));
+        partial[k * outer + j] += static_cast<std::int64_t>(sums(k, j));
       }
     }
   }
@@ -205,8 +208,7 @@ void transpose_times_units_block(const Matrix& a, const Matrix& c, Eigen::Index 
 
 }  // namespace
 
-void transpose_times_units(const Matrix& a, const Matrix& c, Eigen::Index rows,
-                           const FixedPointScale& scale, std::int64_t* out) {
+void transpose_times_exact(const Matrix& a, const Matrix& c, Eigen::Index rows, std::int64_t* out) {
   check_rows(a, rows, "A");
   check_rows(c, rows, "C");
   const Eigen::Index blocks = block_count(rows);
@@ -220,7 +222,7 @@ void transpose_times_units(const Matrix& a, const Matrix& c, Eigen::Index rows,
 #pragma omp parallel for schedule(dynamic, 1) if (parallel)
   for (Eigen::Index block = 0; block < blocks; ++block) {
     const Eigen::Index begin = block * kBlockRows;
-    transpose_times_units_block(a, c, begin, std::min(rows, begin + kBlockRows), scale,
+    transpose_times_exact_block(a, c, begin, std::min(rows, begin + kBlockRows),
                                 slots + block * size);
   }
   std::fill(out, out + size, std::int64_t{0});

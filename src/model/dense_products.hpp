@@ -22,11 +22,10 @@ void rows_times_transposed(const Matrix& a, const Matrix& b, Eigen::Index rows, 
 // rows gives a partial product, and the partials are added in block order in double.
 void transpose_times(const Matrix& a, const Matrix& c, Eigen::Index rows, float* out);
 
-// a.topRows(rows)ᵀ · c.topRows(rows) as fixed-point sums (core/fixed_point.hpp): out[k · c.cols()
-// + j] = Σ over the rows of scale.units(a(r, k) · c(r, j)), each product exact in double. The
-// same bits whatever rows a part holds and however threads split them; summed over parts, the
-// bits of the whole. out: [a.cols() · c.cols()], overwritten.
-void transpose_times_units(const Matrix& a, const Matrix& c, Eigen::Index rows,
-                           const FixedPointScale& scale, std::int64_t* out);
+// out = a.topRows(rows)ᵀ · c.topRows(rows) exactly, for operands that hold integers (on the grids
+// of core/fixed_point.hpp) whose products stay under 2^kExactProductBits and whose sums over all
+// rows stay under 2^62. Integer sums: the same bits whatever rows a part holds and however threads
+// split them; summed over parts, the bits of the whole. out: [a.cols() · c.cols()], overwritten.
+void transpose_times_exact(const Matrix& a, const Matrix& c, Eigen::Index rows, std::int64_t* out);
 
 }  // namespace distgae

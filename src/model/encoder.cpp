@@ -27,11 +27,6 @@ void check_rows(const Matrix& m, std::int64_t rows, std::int64_t cols, const cha
   }
 }
 
-double max_magnitude(const Matrix& m, Eigen::Index rows) {
-  return distgae::max_magnitude(
-      std::span<const float>(m.data(), static_cast<std::size_t>(rows * m.cols())));
-}
-
 // dh ⊙ ReLU'(h), as a select: Eigen's bool-to-float cast in `dh *= (h > 0).cast<float>()` does
 // not vectorise (it was a scalar convert and multiply per entry).
 void relu_backward(const Matrix& h, Matrix& dh) {
@@ -59,19 +54,15 @@ Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency
       throw std::invalid_argument("Encoder: features must be [n_owned, input_dim]");
     }
     features_transposed_ = transpose(features);
-    max_abs_feature_ = features.has_values() ? max_magnitude(features.values) : 1.0;
   }
 }
 
-void WeightGradient::values(const ParameterLayout& layout, std::span<const std::int64_t> summed,
-                            std::span<float> out) const {
-  if (summed.size() != out.size() || static_cast<std::int64_t>(out.size()) != layout.total) {
+void WeightGradient::values(std::span<const std::int64_t> summed, std::span<float> out) const {
+  if (summed.size() != out.size() || exponents.size() != out.size()) {
     throw std::invalid_argument("WeightGradient::values: buffers of the wrong size");
   }
-  for (std::int64_t i = 0; i < layout.total; ++i) {
-    const FixedPointScale& scale = i < layout.w1_offset ? w0_scale : w1_scale;
-    out[static_cast<std::size_t>(i)] =
-        static_cast<float>(scale.value(summed[static_cast<std::size_t>(i)]));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<float>(std::ldexp(static_cast<double>(summed[i]), -exponents[i]));
   }
 }
 
@@ -119,7 +110,7 @@ void Encoder::backward(const Matrix& dmu, const Matrix& dlogstd, std::span<float
   }
   backward(dmu, dlogstd, own_share_, dnode_rows);
   if (summation_ == Summation::kExact) {
-    own_share_.values(layout_, own_share_.units, dparams);
+    own_share_.values(own_share_.units, dparams);
   } else {
     std::copy(own_share_.floats.begin(), own_share_.floats.end(), dparams.begin());
   }
@@ -182,24 +173,81 @@ void Encoder::float_weight_gradient(const Matrix& dt2, const Matrix& dt1, Weight
   }
 }
 
-void Encoder::exact_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams) {
+void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dparams) {
   const std::int64_t n_owned = adjacency_.n_owned;
-  // The weights' gradients are sums over every node of the graph: fixed-point sums on scales
-  // from bounds all parts agree on (the largest |H|, |dT2|, |X|, |dT1| anywhere), so the parts'
-  // shares add to the same bits for any partition.
-  std::array<double, 4> bounds = {max_magnitude(h_, n_owned), max_magnitude(dt2, n_owned),
-                                  max_abs_feature_, max_magnitude(dt1, n_owned)};
-  exchange_.agree_max(bounds);
-  dparams.units.resize(static_cast<std::size_t>(layout_.total));
-  dparams.w1_scale = FixedPointScale(bounds[0] * bounds[1], num_nodes_);
-  transpose_times_units(h_, dt2, n_owned, dparams.w1_scale,
-                        dparams.units.data() + layout_.w1_offset);
-  if (shape_.input_dim > 0) {
-    const ScopedPhase transform(Phase::kFeatureTransform);
-    dparams.w0_scale = FixedPointScale(bounds[2] * bounds[3], num_nodes_);
-    spmm_units(features_transposed_, dt1, dparams.w0_scale,
-               dparams.units.data() + layout_.w0_offset);
+  const auto hidden = static_cast<std::size_t>(shape_.hidden);
+  const auto width = static_cast<std::size_t>(dt2.cols());
+  const auto input_dim = static_cast<std::size_t>(shape_.input_dim);
+  const bool features = input_dim > 0;
+  const bool first = features && feature_exponents_.empty();
+  // The weights' gradients are sums over every node of the graph, of products of H and dT2 (W1)
+  // and of X and dT1 (W0). Each column goes on a grid from its largest magnitude on any part (one
+  // allreduce: H's, dT2's and dT1's columns, and X's the first time), so every part rounds alike
+  // and the parts' integer sums add to the same bits for any partition.
+  std::vector<double> bounds(hidden + width + (features ? hidden : 0) + (first ? input_dim : 0));
+  const std::span<double> all(bounds);
+  column_max_magnitudes(h_.data(), n_owned, all.subspan(0, hidden));
+  column_max_magnitudes(dt2.data(), n_owned, all.subspan(hidden, width));
+  if (features) column_max_magnitudes(dt1.data(), n_owned, all.subspan(hidden + width, hidden));
+  if (first) {
+    const std::span<double> x_bounds = all.last(input_dim);
+    for (std::size_t f = 0; f < input_dim; ++f) {
+      const auto begin = static_cast<std::size_t>(features_transposed_.row_start[f]);
+      const auto end = static_cast<std::size_t>(features_transposed_.row_start[f + 1]);
+      x_bounds[f] = features_transposed_.has_values()
+                        ? max_magnitude(std::span<const float>(features_transposed_.values)
+                                            .subspan(begin, end - begin))
+                        : (end > begin ? 1.0 : 0.0);
+    }
   }
+  exchange_.agree_max(bounds);
+
+  // Bits per product, shared between the two operands; binary features take one bit.
+  const int bits = exact_product_bits(num_nodes_);
+  const auto exponents_of = [&](std::span<const double> column_bounds, int column_bits) {
+    std::vector<int> exponents(column_bounds.size());
+    for (std::size_t j = 0; j < exponents.size(); ++j) {
+      exponents[j] = grid_exponent(column_bounds[j], column_bits);
+    }
+    return exponents;
+  };
+  dparams.units.resize(static_cast<std::size_t>(layout_.total));
+  dparams.exponents.resize(static_cast<std::size_t>(layout_.total));
+  const auto record_exponents = [&](std::int64_t offset, const std::vector<int>& rows,
+                                    const std::vector<int>& cols) {
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      for (std::size_t j = 0; j < cols.size(); ++j) {
+        dparams.exponents[static_cast<std::size_t>(offset) + k * cols.size() + j] = rows[k] + cols[j];
+      }
+    }
+  };
+
+  const std::vector<int> h_exponents = exponents_of(all.subspan(0, hidden), bits / 2);
+  const std::vector<int> dt2_exponents = exponents_of(all.subspan(hidden, width), bits - bits / 2);
+  round_columns_to_grid(h_.data(), n_owned, h_exponents);
+  round_columns_to_grid(dt2.data(), n_owned, dt2_exponents);
+  transpose_times_exact(h_, dt2, n_owned, dparams.units.data() + layout_.w1_offset);
+  record_exponents(layout_.w1_offset, h_exponents, dt2_exponents);
+  if (!features) return;
+
+  const ScopedPhase transform(Phase::kFeatureTransform);
+  if (first) {
+    feature_bits_ = features_transposed_.has_values() ? bits / 2 : 1;
+    feature_exponents_ = exponents_of(all.last(input_dim), feature_bits_);
+    if (features_transposed_.has_values()) {
+      for (std::size_t f = 0; f < input_dim; ++f) {
+        const auto begin = static_cast<std::size_t>(features_transposed_.row_start[f]);
+        const auto end = static_cast<std::size_t>(features_transposed_.row_start[f + 1]);
+        round_to_grid(std::span<float>(features_transposed_.values).subspan(begin, end - begin),
+                      feature_exponents_[f]);
+      }
+    }
+  }
+  const std::vector<int> dt1_exponents =
+      exponents_of(all.subspan(hidden + width, hidden), std::min(kMaxOperandBits, bits - feature_bits_));
+  round_columns_to_grid(dt1.data(), n_owned, dt1_exponents);
+  spmm_exact(features_transposed_, dt1, dparams.units.data() + layout_.w0_offset);
+  record_exponents(layout_.w0_offset, feature_exponents_, dt1_exponents);
 }
 
 }  // namespace distgae

@@ -50,19 +50,17 @@ Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId nu
 
 // A part's share of the replicated weights' gradient, [layout.total] entries. Summation::kFloat:
 // `floats`, sums over the part's rows in fixed blocks (the parts' shares are then added in
-// double). Summation::kExact: fixed-point sums (core/fixed_point.hpp), entry i is units[i] in
-// the scale of i's matrix, a scale every part agrees on; the shares of all parts add exactly, in
-// any order, so the gradient has the same bits for any partition.
+// double). Summation::kExact: exact integer sums (core/fixed_point.hpp) of products of operands
+// on grids every part agrees on, entry i being units[i] · 2^-exponents[i]; the shares of all parts
+// add exactly, in any order, so the gradient has the same bits for any partition.
 struct WeightGradient {
   std::vector<float> floats;
   std::vector<std::int64_t> units;
-  FixedPointScale w0_scale;  // W0's entries (unused when featureless)
-  FixedPointScale w1_scale;  // W1's entries
+  std::vector<int> exponents;
 
-  // out[i] = summed[i] in the scale of i's matrix; summed: units added over parts (or this
-  // part's own). out: [layout.total].
-  void values(const ParameterLayout& layout, std::span<const std::int64_t> summed,
-              std::span<float> out) const;
+  // out[i] = summed[i] · 2^-exponents[i]; summed: units added over parts (or this part's own).
+  // out: [layout.total].
+  void values(std::span<const std::int64_t> summed, std::span<float> out) const;
 };
 
 class Encoder {
@@ -97,9 +95,10 @@ class Encoder {
   Summation summation() const { return summation_; }
 
  private:
-  // dparams from dT2 and dT1 [n_owned rows]: floats or fixed-point units.
+  // dparams from dT2 and dT1 [n_owned rows]: floats, or exact units (which rounds H, dT2 and
+  // dT1 to their grids in place).
   void float_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams);
-  void exact_weight_gradient(const Matrix& dt2, const Matrix& dt1, WeightGradient& dparams);
+  void exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dparams);
 
   EncoderShape shape_;
   ParameterLayout layout_;
@@ -108,7 +107,10 @@ class Encoder {
   const Csr<std::int32_t, float>& features_;
   double num_nodes_;
   Summation summation_;
-  double max_abs_feature_ = 0.0;  // this part's; agreed in every backward
+  // Summation::kExact: the grid exponent of each feature column (features_transposed_'s values
+  // are rounded to them once, at the first backward) and the bits the features take.
+  std::vector<int> feature_exponents_;
+  int feature_bits_ = 0;
   GcnAggregation aggregation_;
   WeightGradient own_share_;  // the span overload's
   // Activations kept from forward for backward; scratch reused across epochs (no allocation in

@@ -218,26 +218,60 @@ void sparse_transpose_times_dense(const Csr<std::int32_t, float>& x, const Matri
   spmm_rows(xt, dy, dw, 0, xt.n_rows());
 }
 
-void spmm_units(const Csr<LocalId, float>& a, const Matrix& x, const FixedPointScale& scale,
-                std::int64_t* out) {
-  if (x.rows() < a.n_cols) {
-    throw std::invalid_argument("spmm_units: the dense operand has fewer rows than a's columns");
-  }
-  const Eigen::Index width = x.cols();
+namespace {
+
+// Row r of a · x exactly (see spmm_exact): chunks of kExactChunk nonzeros summed in double, each
+// chunk's integer sum added to `sum` [width].
+template <int Width>
+void exact_row(const Csr<LocalId, float>& a, const float* x, Eigen::Index width, std::int64_t r,
+               std::int64_t* sum) {
+  using WideRow = Eigen::Matrix<double, 1, Width>;
+  using Row = Eigen::Matrix<float, 1, Width>;
   const bool weighted = a.has_values();
-  const std::int64_t rows = a.n_rows();
-  const bool parallel = worth_parallel(a, width, 0, rows);
-#pragma omp parallel for schedule(dynamic, 16) if (parallel)
-  for (std::int64_t r = 0; r < rows; ++r) {
-    std::int64_t* sum = out + r * width;
-    std::fill(sum, sum + width, std::int64_t{0});
-    for (std::int64_t k = a.row_start[r]; k < a.row_start[r + 1]; ++k) {
-      const double value = weighted ? static_cast<double>(a.values[k]) : 1.0;
-      const float* x_row = x.data() + std::int64_t{a.col_index[k]} * width;
-      for (Eigen::Index j = 0; j < width; ++j) {
-        sum[j] += scale.units(value * static_cast<double>(x_row[j]));
+  std::fill(sum, sum + width, std::int64_t{0});
+  const std::int64_t row_end = a.row_start[r + 1];
+  for (std::int64_t chunk = a.row_start[r]; chunk < row_end; chunk += kExactChunk) {
+    const std::int64_t chunk_end = std::min(row_end, chunk + kExactChunk);
+    WideRow acc = WideRow::Zero(width);
+    for (std::int64_t k = chunk; k < chunk_end; ++k) {
+      const Eigen::Map<const Row> x_row(x + std::int64_t{a.col_index[k]} * width, width);
+      if (weighted) {
+        acc.noalias() += static_cast<double>(a.values[k]) * x_row.template cast<double>();
+      } else {
+        acc.noalias() += x_row.template cast<double>();
       }
     }
+    for (Eigen::Index j = 0; j < width; ++j) sum[j] += static_cast<std::int64_t>(acc[j]);
+  }
+}
+
+}  // namespace
+
+void spmm_exact(const Csr<LocalId, float>& a, const Matrix& x, std::int64_t* out) {
+  if (x.rows() < a.n_cols) {
+    throw std::invalid_argument("spmm_exact: the dense operand has fewer rows than a's columns");
+  }
+  const Eigen::Index width = x.cols();
+  const std::int64_t rows = a.n_rows();
+  const bool parallel = worth_parallel(a, width, 0, rows);
+  const auto run = [&]<int Width>() {
+#pragma omp parallel for schedule(dynamic, 16) if (parallel)
+    for (std::int64_t r = 0; r < rows; ++r) {
+      exact_row<Width>(a, x.data(), width, r, out + r * width);
+    }
+  };
+  switch (width) {
+    case 16:
+      run.template operator()<16>();
+      break;
+    case 32:
+      run.template operator()<32>();
+      break;
+    case 64:
+      run.template operator()<64>();
+      break;
+    default:
+      run.template operator()<Eigen::Dynamic>();
   }
 }
 

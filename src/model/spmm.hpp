@@ -33,12 +33,11 @@ void sparse_times_dense(const Csr<std::int32_t, float>& x, const Matrix& w, Matr
 // columns come out sorted. Build it once and use spmm_rows for repeated Xᵀ · dY products.
 Csr<std::int32_t, float> transpose(const Csr<std::int32_t, float>& a);
 
-// a · x as fixed-point sums (core/fixed_point.hpp): out[r · x.cols() + j] = Σ over row r's
-// nonzeros k of scale.units(a(r, k) · x(col_k, j)), each product exact in double, for every row
-// of a. With a = Xᵀ of a part's features, the part's share of dW = Xᵀ · dT, whose sum over parts
-// has the same bits for any partition. out: [a.n_rows() · x.cols()], overwritten.
-void spmm_units(const Csr<LocalId, float>& a, const Matrix& x, const FixedPointScale& scale,
-                std::int64_t* out);
+// out = a · x exactly, for a's values (1 when it has none) and x's entries holding integers (on
+// the grids of core/fixed_point.hpp) whose products stay under 2^kExactProductBits and whose row
+// sums stay under 2^62. With a = Xᵀ of a part's features, the part's share of dW = Xᵀ · dT,
+// whose sum over parts has the same bits for any partition. out: [a.n_rows() · x.cols()].
+void spmm_exact(const Csr<LocalId, float>& a, const Matrix& x, std::int64_t* out);
 
 // dW = Xᵀ · dY for sparse X [n, d] and dense dY [n, w]; dW: [d, w] (resized, overwritten).
 // Builds Xᵀ on every call (no atomics); callers in a loop keep transpose(x) and use spmm_rows.

@@ -35,14 +35,8 @@ Products products(int threads, int inner = 32, int outer = 16) {
   p.rows.setZero(kRows + 3, outer);  // a taller output: only the top rows are written
   rows_times(a, b, kRows - 1, p.rows);
   rows_times_transposed(c, b, kRows - 1, p.rows_t);
-  // The exact form (the one training uses), read back as numbers.
-  const FixedPointScale scale(a.cwiseAbs().maxCoeff() * double{c.cwiseAbs().maxCoeff()}, kRows);
-  std::vector<std::int64_t> units(static_cast<std::size_t>(inner * outer));
-  transpose_times_units(a, c, kRows - 1, scale, units.data());
-  p.gram.resize(units.size());
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    p.gram[i] = static_cast<float>(scale.value(units[i]));
-  }
+  p.gram.resize(static_cast<std::size_t>(inner * outer));
+  transpose_times(a, c, kRows - 1, p.gram.data());
   omp_set_num_threads(previous);
   return p;
 }
@@ -81,30 +75,47 @@ TEST(DenseProducts, RejectShapesThatDoNotMatch) {
   EXPECT_THROW(rows_times(a, testing::random_matrix(4, 3, 2), 11, out), std::invalid_argument);
 }
 
-// The fixed-point Aᵀ·C: close to the double product, and the units of any split of the rows add
-// up to the units of all of them, bit for bit (what makes dW the same for any partition).
-TEST(DenseProducts, TransposeTimesUnitsIsSplitIndependentAndClose) {
-  const Eigen::Index rows = 5000;
-  Matrix a = testing::random_matrix(rows, 32, 1);
-  a = a.cwiseMax(0.0f);  // ReLU'd, as H is: zeros are skipped
-  const Matrix c = testing::random_matrix(rows, 16, 2);
-  const FixedPointScale scale(a.cwiseAbs().maxCoeff() * double{c.cwiseAbs().maxCoeff()},
-                              static_cast<double>(rows));
-  std::vector<std::int64_t> whole(32 * 16), head(32 * 16), tail(32 * 16);
-  transpose_times_units(a, c, rows, scale, whole.data());
-  const Eigen::Index cut = 1237;
-  transpose_times_units(a, c, cut, scale, head.data());
-  const Matrix a_tail = a.bottomRows(rows - cut);
-  const Matrix c_tail = c.bottomRows(rows - cut);
-  transpose_times_units(a_tail, c_tail, rows - cut, scale, tail.data());
-  const Eigen::MatrixXd expected = a.cast<double>().transpose() * c.cast<double>();
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    EXPECT_EQ(head[i] + tail[i], whole[i]) << "entry " << i;
-    EXPECT_NEAR(scale.value(whole[i]),
-                expected(static_cast<Eigen::Index>(i / 16), static_cast<Eigen::Index>(i % 16)),
-                1e-9)
-        << "entry " << i;
+// Operands on integer grids (what --exact-sums rounds H and dT to): 22 and 23 bits.
+Matrix integer_matrix(Eigen::Index rows, Eigen::Index cols, int seed, int bits) {
+  Matrix m = testing::random_matrix(rows, cols, seed);  // in [-1, 1]
+  round_to_grid({m.data(), static_cast<std::size_t>(m.size())}, bits - 1);
+  return m;
+}
+
+// The exact Aᵀ·C: every entry is the integer sum, computed here in int64, whatever the widths
+// (fixed-width kernels and the general one), the thread count and where the rows are cut in two.
+TEST(DenseProducts, TransposeTimesExactIsTheIntegerSumForAnySplitAndThreads) {
+  const testing::ParallelPathsForAnySize parallel;
+  const int previous = omp_get_max_threads();
+  for (const auto& [inner, outer] : {std::pair{32, 16}, std::pair{64, 32}, std::pair{24, 20}}) {
+    SCOPED_TRACE(std::to_string(inner) + " x " + std::to_string(outer));
+    const Eigen::Index rows = 5000;
+    Matrix a = integer_matrix(rows, inner, 1, 22).cwiseMax(0.0f);  // ReLU'd, as H is
+    const Matrix c = integer_matrix(rows, outer, 2, 23);
+    const auto size = static_cast<std::size_t>(inner * outer);
+    std::vector<std::int64_t> expected(size, 0);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      for (Eigen::Index k = 0; k < inner; ++k) {
+        for (Eigen::Index j = 0; j < outer; ++j) {
+          expected[static_cast<std::size_t>(k * outer + j)] +=
+              static_cast<std::int64_t>(a(r, k)) * static_cast<std::int64_t>(c(r, j));
+        }
+      }
+    }
+    for (const int threads : {1, 3}) {
+      omp_set_num_threads(threads);
+      std::vector<std::int64_t> whole(size), head(size), tail(size);
+      transpose_times_exact(a, c, rows, whole.data());
+      const Eigen::Index cut = 1237;
+      transpose_times_exact(a, c, cut, head.data());
+      const Matrix a_tail = a.bottomRows(rows - cut);
+      const Matrix c_tail = c.bottomRows(rows - cut);
+      transpose_times_exact(a_tail, c_tail, rows - cut, tail.data());
+      EXPECT_EQ(whole, expected);
+      for (std::size_t i = 0; i < size; ++i) EXPECT_EQ(head[i] + tail[i], whole[i]) << i;
+    }
   }
+  omp_set_num_threads(previous);
 }
 
 }  // namespace

@@ -155,7 +155,7 @@ EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph
   for (const WeightGradient& share : dparams) {
     for (std::size_t k = 0; k < summed.size(); ++k) summed[k] += share.units[k];
   }
-  dparams[0].values(parameter_layout(shape), summed, run.dparams);
+  dparams[0].values(summed, run.dparams);
   return run;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/fixed_point.hpp"
 #include "gradient_check.hpp"
 #include "parallel_paths.hpp"
 
@@ -238,42 +239,52 @@ TEST(Spmm, RejectsMismatchedShapes) {
   EXPECT_THROW(sparse_transpose_times_dense(a, Matrix(9, 4), y), std::invalid_argument);
 }
 
-// Xᵀ·dT in fixed point: close to the double product, and parts holding disjoint node rows add up
-// to the units of all the rows (a node's features and gradient row live on its part only).
-TEST(Spmm, UnitsOfDisjointRowSetsAddUpToTheWhole) {
+// Xᵀ·dT exactly, on integer grids (what --exact-sums rounds features and dT to): the integer
+// sums computed here in int64, and parts holding disjoint node rows add up to the whole (a node's
+// features and gradient row live on its part only). Widths 8 (the general kernel) and 32.
+TEST(Spmm, ExactProductsOfDisjointRowSetsAddUpToTheWhole) {
   for (const bool weighted : {true, false}) {
-    const std::int64_t nodes = 3000;
-    const Csr<std::int32_t, float> x = random_csr(nodes, 40, 0.1, weighted, 7);
-    const Matrix dt = testing::random_matrix(nodes, 8, 8);
-    const FixedPointScale scale(double{dt.cwiseAbs().maxCoeff()}, static_cast<double>(nodes));
-    std::vector<std::int64_t> whole(40 * 8);
-    spmm_units(transpose(x), dt, scale, whole.data());
-    // The same nodes in two parts: X's rows split at a cut, each part's Xᵀ over its own rows.
-    std::vector<std::int64_t> summed(whole.size(), 0);
-    for (const auto& [begin, end] : {std::pair<std::int64_t, std::int64_t>{0, 1111},
-                                     std::pair<std::int64_t, std::int64_t>{1111, nodes}}) {
-      Csr<std::int32_t, float> part;
-      part.n_cols = x.n_cols;
-      for (std::int64_t r = begin; r < end; ++r) {
+    for (const int width : {8, 32}) {
+      SCOPED_TRACE(std::string(weighted ? "weighted" : "pattern") + ", width " +
+                   std::to_string(width));
+      const std::int64_t nodes = 3000;
+      Csr<std::int32_t, float> x = random_csr(nodes, 40, 0.1, weighted, 7);
+      round_to_grid(x.values, 20);
+      Matrix dt = testing::random_matrix(nodes, width, 8);
+      round_to_grid({dt.data(), static_cast<std::size_t>(dt.size())}, 22);
+      const auto size = static_cast<std::size_t>(40 * width);
+      std::vector<std::int64_t> expected(size, 0);
+      for (std::int64_t r = 0; r < nodes; ++r) {
         for (std::int64_t k = x.row_start[r]; k < x.row_start[r + 1]; ++k) {
-          part.col_index.push_back(x.col_index[k]);
-          if (weighted) part.values.push_back(x.values[k]);
+          const auto value = weighted ? static_cast<std::int64_t>(x.values[k]) : 1;
+          for (int j = 0; j < width; ++j) {
+            expected[static_cast<std::size_t>(x.col_index[k] * width + j)] +=
+                value * static_cast<std::int64_t>(dt(r, j));
+          }
         }
-        part.row_start.push_back(part.nnz());
       }
-      const Matrix part_dt = dt.middleRows(begin, end - begin);
-      std::vector<std::int64_t> units(whole.size());
-      spmm_units(transpose(part), part_dt, scale, units.data());
-      for (std::size_t i = 0; i < units.size(); ++i) summed[i] += units[i];
-    }
-    Matrix expected;
-    sparse_transpose_times_dense(x, dt, expected);
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-      EXPECT_EQ(summed[i], whole[i]) << "entry " << i;
-      EXPECT_NEAR(scale.value(whole[i]),
-                  expected(static_cast<Eigen::Index>(i / 8), static_cast<Eigen::Index>(i % 8)),
-                  1e-4)
-          << "entry " << i;
+      std::vector<std::int64_t> whole(size);
+      spmm_exact(transpose(x), dt, whole.data());
+      EXPECT_EQ(whole, expected);
+      // The same nodes in two parts: X's rows split at a cut, each part's Xᵀ over its own rows.
+      std::vector<std::int64_t> summed(size, 0);
+      for (const auto& [begin, end] : {std::pair<std::int64_t, std::int64_t>{0, 1111},
+                                       std::pair<std::int64_t, std::int64_t>{1111, nodes}}) {
+        Csr<std::int32_t, float> part;
+        part.n_cols = x.n_cols;
+        for (std::int64_t r = begin; r < end; ++r) {
+          for (std::int64_t k = x.row_start[r]; k < x.row_start[r + 1]; ++k) {
+            part.col_index.push_back(x.col_index[k]);
+            if (weighted) part.values.push_back(x.values[k]);
+          }
+          part.row_start.push_back(part.nnz());
+        }
+        const Matrix part_dt = dt.middleRows(begin, end - begin);
+        std::vector<std::int64_t> units(size);
+        spmm_exact(transpose(part), part_dt, units.data());
+        for (std::size_t i = 0; i < size; ++i) summed[i] += units[i];
+      }
+      EXPECT_EQ(summed, whole);
     }
   }
 }
