@@ -4,7 +4,7 @@
 a Markdown table, plus Cora's median epoch time for 1 and 2 ranks and peak memory per rank.
 
 Usage: bench/accuracy.py [--seeds 10] [--first-seed 0] [--ranks 2] [--only cora,citeseer]
-                         [--decoders sampled,full] [--reference]
+                         [--decoders sampled,full] [--reference] [--train-args "--exact-sums"]
 Datasets come from ../shared/datasets (cora, citeseer, pubmed).
 
 --reference also runs the PyTorch reference (../shared/reference/torch_gae.py, same model, with
@@ -37,14 +37,14 @@ GRAPHS = {
 }
 
 
-def train(dataset, model, decoder, seed, ranks, threads=1):
+def train(dataset, model, decoder, seed, ranks, threads=1, extra=()):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run")
         flags = [f.format(d=DATASETS) for f in GRAPHS[dataset]]
         command = ["mpiexec", "-n", str(ranks), "--oversubscribe", BIN, "train", "--graph",
                    f"{DATASETS}/{dataset}/edges.txt", *flags, "--model", model, "--decoder",
                    decoder, "--seed", str(seed), "--threads", str(threads), "--eval-every", "0",
-                   "--out", out]
+                   "--out", out, *extra]
         proc = subprocess.run(command, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"failed: {' '.join(command)}\n{proc.stderr}")
@@ -81,6 +81,8 @@ def main():
     parser.add_argument("--ranks", type=int, default=2)
     parser.add_argument("--only", default="cora,citeseer,pubmed")
     parser.add_argument("--decoders", default="sampled,full")
+    parser.add_argument("--train-args", default="",
+                        help="more train flags for every run, space-separated (e.g. --exact-sums)")
     parser.add_argument("--reference", action="store_true",
                         help="also run the PyTorch reference on the same seeds (sampled decoder)")
     args = parser.parse_args()
@@ -97,7 +99,8 @@ def main():
             if decoder == "full" and dataset == "pubmed":
                 continue  # the full-decoder targets are Cora and Citeseer
             for model in ("gae", "vgae"):
-                runs = [train(dataset, model, decoder, seed, args.ranks) for seed in seeds]
+                runs = [train(dataset, model, decoder, seed, args.ranks,
+                              extra=args.train_args.split()) for seed in seeds]
                 auc = mean_std([r["test_auc"] for r in runs])
                 ap = mean_std([r["test_ap"] for r in runs])
                 epoch_ms = statistics.median(1e3 * r["median_epoch_s"] for r in runs)

@@ -1,16 +1,16 @@
 // Sums with the same bits whatever order their terms come in and however they are split between
-// threads and ranks: every term is rounded once to a multiple of a power-of-two quantum that all
-// ranks agree on, and the multiples add exactly as int64. Floating-point addition is not
-// associative, so a float or double sum over a partition-dependent set of rows gives different
-// bits for different numbers of ranks; these do not (docs: "The same bits on any P").
-//
-// The quantum comes from a bound on the terms' magnitude that every rank holds (a max agreed
-// through an allreduce) and from the most terms one sum can have: each term is then at most 2^50
-// units (so the rounding below is exact arithmetic on doubles) and no sum can pass 2^62.
+// threads and ranks (train --exact-sums; docs/design.md, "The same bits on any P"). Floating-point
+// addition is not associative, so a float or double sum over a partition-dependent set of rows
+// gives different bits for different numbers of ranks; integer sums do not. Two ways to integers,
+// both on power-of-two grids that every rank takes from bounds agreed through an allreduce:
+//   - products of two matrices (the weights' gradient): each operand is rounded to integers on a
+//     grid per column, so each product is an exact integer (round_columns_to_grid, the
+//     exact_product_bits budget; kernels in model/dense_products.hpp and model/spmm.hpp);
+//   - single terms (the decoder's gradient rows): each term is rounded once to a multiple of a
+//     quantum (FixedPointScale), and the multiples add as int64.
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -114,6 +114,8 @@ inline void round_columns_to_grid(float* data, std::int64_t rows, std::span<cons
   }
 }
 
+// The quantum of sums of single terms: from a bound on the terms' magnitude and the most terms one
+// sum can have, so that each term is at most 2^50 units and no sum can pass 2^62.
 class FixedPointScale {
  public:
   // Every term zero (bound 0).
@@ -137,19 +139,11 @@ class FixedPointScale {
     from_units_ = std::ldexp(1.0, -e);
   }
 
-  // `term` (|term| <= bound) in units, rounded to the nearest (ties to even). Scaling by a power
-  // of two is exact; adding 1.5 · 2^52 to a number under 2^51 in magnitude leaves its rounded
-  // integer value in the low bits of the sum, read back by subtracting the constant's bits.
+  // `term` (|term| <= bound) in units, rounded to the nearest (ties to even: the default mode).
+  // Scaling by a power of two is exact, so a kernel may scale one factor of many products by
+  // to_units() once and round each product itself, with the same result.
   std::int64_t units(double term) const {
-    const double shifted = term * to_units_ + kRoundingConstant;
-    return std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kRoundingConstant);
-  }
-
-  // units(term) for a term already multiplied by to_units() (exact: a power of two), so a
-  // kernel can scale one factor of many products once.
-  static std::int64_t units_of_scaled(double scaled) {
-    const double shifted = scaled + kRoundingConstant;
-    return std::bit_cast<std::int64_t>(shifted) - std::bit_cast<std::int64_t>(kRoundingConstant);
+    return static_cast<std::int64_t>(std::nearbyint(term * to_units_));
   }
 
   // The power of two a term is multiplied by to be in units.
@@ -162,8 +156,6 @@ class FixedPointScale {
   double quantum() const { return from_units_; }
 
  private:
-  static constexpr double kRoundingConstant = 6755399441055744.0;  // 1.5 · 2^52
-
   double to_units_ = 1.0;
   double from_units_ = 1.0;
 };

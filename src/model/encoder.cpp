@@ -58,11 +58,11 @@ Encoder::Encoder(const EncoderShape& shape, const NormalizedAdjacency& adjacency
 }
 
 void WeightGradient::values(std::span<const std::int64_t> summed, std::span<float> out) const {
-  if (summed.size() != out.size() || exponents.size() != out.size()) {
+  if (summed.size() != out.size() || quanta.size() != out.size()) {
     throw std::invalid_argument("WeightGradient::values: buffers of the wrong size");
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = static_cast<float>(std::ldexp(static_cast<double>(summed[i]), -exponents[i]));
+    out[i] = static_cast<float>(static_cast<double>(summed[i]) * quanta[i]);
   }
 }
 
@@ -212,13 +212,17 @@ void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dp
     return exponents;
   };
   dparams.units.resize(static_cast<std::size_t>(layout_.total));
-  dparams.exponents.resize(static_cast<std::size_t>(layout_.total));
-  const auto record_exponents = [&](std::int64_t offset, const std::vector<int>& rows,
-                                    const std::vector<int>& cols) {
+  dparams.quanta.resize(static_cast<std::size_t>(layout_.total));
+  // Entry (k, j) of a product counts units of 2^-(rows[k] + cols[j]): a product of two powers
+  // of two, exact.
+  const auto record_quanta = [&](std::int64_t offset, const std::vector<int>& rows,
+                                 const std::vector<int>& cols) {
+    std::vector<double> col_quanta(cols.size());
+    for (std::size_t j = 0; j < cols.size(); ++j) col_quanta[j] = std::ldexp(1.0, -cols[j]);
     for (std::size_t k = 0; k < rows.size(); ++k) {
-      for (std::size_t j = 0; j < cols.size(); ++j) {
-        dparams.exponents[static_cast<std::size_t>(offset) + k * cols.size() + j] = rows[k] + cols[j];
-      }
+      const double row_quantum = std::ldexp(1.0, -rows[k]);
+      double* quanta = dparams.quanta.data() + offset + k * cols.size();
+      for (std::size_t j = 0; j < cols.size(); ++j) quanta[j] = row_quantum * col_quanta[j];
     }
   };
 
@@ -227,7 +231,7 @@ void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dp
   round_columns_to_grid(h_.data(), n_owned, h_exponents);
   round_columns_to_grid(dt2.data(), n_owned, dt2_exponents);
   transpose_times_exact(h_, dt2, n_owned, dparams.units.data() + layout_.w1_offset);
-  record_exponents(layout_.w1_offset, h_exponents, dt2_exponents);
+  record_quanta(layout_.w1_offset, h_exponents, dt2_exponents);
   if (!features) return;
 
   const ScopedPhase transform(Phase::kFeatureTransform);
@@ -247,7 +251,7 @@ void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dp
       exponents_of(all.subspan(hidden + width, hidden), std::min(kMaxOperandBits, bits - feature_bits_));
   round_columns_to_grid(dt1.data(), n_owned, dt1_exponents);
   spmm_exact(features_transposed_, dt1, dparams.units.data() + layout_.w0_offset);
-  record_exponents(layout_.w0_offset, feature_exponents_, dt1_exponents);
+  record_quanta(layout_.w0_offset, feature_exponents_, dt1_exponents);
 }
 
 }  // namespace distgae

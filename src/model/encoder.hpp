@@ -51,14 +51,14 @@ Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId nu
 // A part's share of the replicated weights' gradient, [layout.total] entries. Summation::kFloat:
 // `floats`, sums over the part's rows in fixed blocks (the parts' shares are then added in
 // double). Summation::kExact: exact integer sums (core/fixed_point.hpp) of products of operands
-// on grids every part agrees on, entry i being units[i] · 2^-exponents[i]; the shares of all parts
+// on grids every part agrees on, entry i being units[i] · quanta[i] (a power of two); the shares of all parts
 // add exactly, in any order, so the gradient has the same bits for any partition.
 struct WeightGradient {
   std::vector<float> floats;
   std::vector<std::int64_t> units;
-  std::vector<int> exponents;
+  std::vector<double> quanta;
 
-  // out[i] = summed[i] · 2^-exponents[i]; summed: units added over parts (or this part's own).
+  // out[i] = summed[i] · quanta[i]; summed: units added over parts (or this part's own).
   // out: [layout.total].
   void values(std::span<const std::int64_t> summed, std::span<float> out) const;
 };
