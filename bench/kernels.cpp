@@ -152,8 +152,7 @@ Figure bench_feature_gradient_exact(Csr<std::int32_t, float> features_t, int wid
   round_to_grid({dt.data(), static_cast<std::size_t>(dt.size())}, 20);
   if (features_t.has_values()) round_to_grid(features_t.values, 20);
   std::vector<std::int64_t> dw(static_cast<std::size_t>(features_t.n_rows() * width));
-  const Timing time =
-      time_repeats(options.repeats, [&] { spmm_exact(features_t, dt, dw.data()); });
+  const Timing time = time_repeats(options.repeats, [&] { spmm_exact(features_t, dt, dw.data()); });
   return spmm_figure("Xᵀ·dT (exact)", features_t, width, llc_bytes, time);
 }
 
@@ -177,12 +176,13 @@ std::vector<Figure> bench_dense(std::int64_t n, int w_in, int w_out, const Optio
   std::vector<Figure> out;
   out.push_back(figure("H·W (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_in, w_in, w_out),
                        time_repeats(options.repeats, [&] { rows_times(h, w, n, t); })));
-  out.push_back(figure(
-      "Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
-      time_repeats(options.repeats, [&] { transpose_times(h, dt, n, dw_float.data()); })));
-  out.push_back(figure(
-      "Hᵀ·dT (dense, exact)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
-      time_repeats(options.repeats, [&] { transpose_times_exact(h_grid, dt_grid, n, dw.data()); })));
+  out.push_back(
+      figure("Hᵀ·dT (dense)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+             time_repeats(options.repeats, [&] { transpose_times(h, dt, n, dw_float.data()); })));
+  out.push_back(figure("Hᵀ·dT (dense, exact)", fmt::format("[{}x{}]·[{}x{}]", w_in, n, n, w_out),
+                       time_repeats(options.repeats, [&] {
+                         transpose_times_exact(h_grid, dt_grid, n, dw.data());
+                       })));
   out.push_back(
       figure("dT·Wᵀ (dense)", fmt::format("[{}x{}]·[{}x{}]", n, w_out, w_out, w_in),
              time_repeats(options.repeats, [&] { rows_times_transposed(dt, w, n, dh); })));

@@ -68,7 +68,7 @@ struct RowFetch::State {
   // Per-call scratch, sized once and reused: counts × width and their displacements.
   std::vector<int> scaled_fetch_counts, scaled_fetch_displs;
   std::vector<int> scaled_serve_counts, scaled_serve_displs;
-  std::vector<float> serve_buffer;  // [serve_rows, width]
+  std::vector<float> serve_buffer;        // [serve_rows, width]
   std::vector<std::int64_t> serve_units;  // [serve_rows, width], gradients in fixed point
 
   explicit State(std::size_t peers)

@@ -32,7 +32,7 @@ class ExactSum {
   using ReduceSlots = std::array<std::int64_t, kReduceSlots>;
 
   static constexpr int kFractionBits = 64;
-  static constexpr double kMaxTerm = 1099511627776.0;  // 2^40
+  static constexpr double kMaxTerm = 1099511627776.0;     // 2^40
   static constexpr double kOne = 18446744073709551616.0;  // 2^64: one in units
 
   void add(double term) {
@@ -45,7 +45,8 @@ class ExactSum {
     // already, and the conversion to 128 bits is exact.
     const double scaled = term * kOne;
     if (std::abs(scaled) < 4611686018427387904.0) {  // 2^62
-      units_ += static_cast<Units>(static_cast<Int128>(static_cast<std::int64_t>(std::nearbyint(scaled))));
+      units_ += static_cast<Units>(
+          static_cast<Int128>(static_cast<std::int64_t>(std::nearbyint(scaled))));
     } else {
       units_ += static_cast<Units>(static_cast<Int128>(scaled));
     }
@@ -106,8 +107,9 @@ class ExactSum {
     ExactSum sum;
     for (int limb = 0; limb < 4; ++limb) {
       // Wrap-around arithmetic: a limb summed over ranks may carry into the next ones.
-      sum.units_ += static_cast<Units>(static_cast<std::uint64_t>(slots[static_cast<std::size_t>(limb)]))
-                    << (32 * limb);
+      sum.units_ +=
+          static_cast<Units>(static_cast<std::uint64_t>(slots[static_cast<std::size_t>(limb)]))
+          << (32 * limb);
     }
     sum.out_of_range_ = slots[4];
     return sum;

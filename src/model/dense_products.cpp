@@ -1,8 +1,8 @@
 #include "model/dense_products.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -194,10 +194,11 @@ void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dp
     for (std::size_t f = 0; f < input_dim; ++f) {
       const auto begin = static_cast<std::size_t>(features_transposed_.row_start[f]);
       const auto end = static_cast<std::size_t>(features_transposed_.row_start[f + 1]);
-      x_bounds[f] = features_transposed_.has_values()
-                        ? max_magnitude(std::span<const float>(features_transposed_.values)
-                                            .subspan(begin, end - begin))
-                        : (end > begin ? 1.0 : 0.0);
+      x_bounds[f] =
+          features_transposed_.has_values()
+              ? max_magnitude(
+                    std::span<const float>(features_transposed_.values).subspan(begin, end - begin))
+              : (end > begin ? 1.0 : 0.0);
     }
   }
   exchange_.agree_max(bounds);
@@ -247,8 +248,8 @@ void Encoder::exact_weight_gradient(Matrix& dt2, Matrix& dt1, WeightGradient& dp
       }
     }
   }
-  const std::vector<int> dt1_exponents =
-      exponents_of(all.subspan(hidden + width, hidden), std::min(kMaxOperandBits, bits - feature_bits_));
+  const std::vector<int> dt1_exponents = exponents_of(
+      all.subspan(hidden + width, hidden), std::min(kMaxOperandBits, bits - feature_bits_));
   round_columns_to_grid(dt1.data(), n_owned, dt1_exponents);
   spmm_exact(features_transposed_, dt1, dparams.units.data() + layout_.w0_offset);
   record_quanta(layout_.w0_offset, feature_exponents_, dt1_exponents);

@@ -51,8 +51,8 @@ Matrix init_node_rows(const EncoderShape& shape, std::uint64_t seed, GlobalId nu
 // A part's share of the replicated weights' gradient, [layout.total] entries. Summation::kFloat:
 // `floats`, sums over the part's rows in fixed blocks (the parts' shares are then added in
 // double). Summation::kExact: exact integer sums (core/fixed_point.hpp) of products of operands
-// on grids every part agrees on, entry i being units[i] · quanta[i] (a power of two); the shares of all parts
-// add exactly, in any order, so the gradient has the same bits for any partition.
+// on grids every part agrees on, entry i being units[i] · quanta[i] (a power of two); the shares of
+// all parts add exactly, in any order, so the gradient has the same bits for any partition.
 struct WeightGradient {
   std::vector<float> floats;
   std::vector<std::int64_t> units;

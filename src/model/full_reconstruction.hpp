@@ -30,8 +30,9 @@ FullReconstructionWeights full_reconstruction_weights(GlobalId num_nodes,
 // owned_rows: [n_owned] the row of z_all of each owned node.
 // positives: [n_owned rows], row i lists the z_all rows v with a_uv = 1 (its training neighbours
 // and itself), sorted. Returns this part's share of the loss (sum over its rows of the terms
-// above, already multiplied by norm / N²; each row's in double, the rows' exactly); writes dz_owned [n_owned, latent] = ∂loss/∂z_u, which
-// counts both (u, v) and (v, u) since the loss is symmetric in them.
+// above, already multiplied by norm / N²; each row's in double, the rows' exactly); writes dz_owned
+// [n_owned, latent] = ∂loss/∂z_u, which counts both (u, v) and (v, u) since the loss is symmetric
+// in them.
 ExactSum full_reconstruction_loss(const Matrix& z_all, std::span<const std::int64_t> owned_rows,
                                   const Csr<std::int64_t, float>& positives,
                                   const FullReconstructionWeights& weights, Matrix& dz_owned);

@@ -150,7 +150,8 @@ struct UnitRows {
     // that it vectorises (a round and a conversion per lane).
 #pragma omp simd
     for (Eigen::Index j = 0; j < n; ++j) {
-      target[j] += static_cast<std::int64_t>(std::nearbyint(scaled * static_cast<double>(source[j])));
+      target[j] +=
+          static_cast<std::int64_t>(std::nearbyint(scaled * static_cast<double>(source[j])));
     }
   }
 };

@@ -158,7 +158,8 @@ void SampledObjective::exact_gradients(const Matrix& z, std::span<const std::int
   double largest_z = max_magnitude({z.data(), static_cast<std::size_t>(z.size())});
   world_.allreduce_max(std::span<double>(&largest_z, 1));
   phase_clock().enter(Phase::kLoss);
-  const FixedPointScale scale(largest_z / positives_total, 2.0 * (positives_total + negatives_total));
+  const FixedPointScale scale(largest_z / positives_total,
+                              2.0 * (positives_total + negatives_total));
   dtable_units_.topRows(rows_used).setZero();
   loss += pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
                              1.0 / positives_total, scale, dtable_units_);

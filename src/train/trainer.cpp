@@ -143,11 +143,11 @@ LossParts Trainer::reduce_over_ranks(const ExactSum& reconstruction, const Exact
   world_.allreduce_sum(std::span<std::int64_t>(integer_reduce_));
   allreduce_seconds_ += allreduce.seconds();
   if (exact) {
-    weight_gradient_.values(
-        std::span<const std::int64_t>(integer_reduce_).first(gradients_.size()), gradients_);
+    weight_gradient_.values(std::span<const std::int64_t>(integer_reduce_).first(gradients_.size()),
+                            gradients_);
   }
-  const auto loss_slots = std::span<const std::int64_t>(integer_reduce_).last(
-      2 * ExactSum::kReduceSlots);
+  const auto loss_slots =
+      std::span<const std::int64_t>(integer_reduce_).last(2 * ExactSum::kReduceSlots);
   return {ExactSum::from_reduce_slots(loss_slots.first<ExactSum::kReduceSlots>()).value(),
           ExactSum::from_reduce_slots(loss_slots.last<ExactSum::kReduceSlots>()).value()};
 }

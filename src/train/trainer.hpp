@@ -118,7 +118,7 @@ class Trainer {
   std::unique_ptr<ReconstructionObjective> objective_;
   LinkEvaluator val_, test_;
   std::vector<float> parameters_, gradients_;
-  WeightGradient weight_gradient_;     // this rank's share
+  WeightGradient weight_gradient_;            // this rank's share
   std::vector<std::int64_t> integer_reduce_;  // [exact: gradient units;] loss parts' slots
   std::vector<double> float_reduce_;          // float sums: the gradient
   Matrix node_rows_, node_row_gradients_;

@@ -123,8 +123,7 @@ EncoderRun run_parts(const EncoderShape& shape, const testing::ModelGraph& graph
   group.run([&](int p) {
     const PartData& part = graph.parts[p];
     const NormalizedAdjacency adjacency = testing::normalized(part);
-    Encoder encoder(shape, adjacency, group.exchange(p), part.features, graph.num_nodes,
-                    summation);
+    Encoder encoder(shape, adjacency, group.exchange(p), part.features, graph.num_nodes, summation);
     encoder.forward(params, node_rows_of(shape, graph, part));
     Matrix part_dmu(part.n_owned, shape.latent);
     Matrix part_dlogstd(part.n_owned, shape.latent);

@@ -36,9 +36,10 @@ TEST(ExactSum, TheSameBitsInAnyOrderAndForAnySplit) {
   // Split into parts of uneven sizes, each summed on its own, then combined in another order.
   const std::span<const double> all(values);
   ExactSum combined;
-  for (const auto& [begin, end] : {std::pair{70000, 100000}, std::pair{0, 3}, std::pair{3, 70000}}) {
-    combined += sum_of(all.subspan(static_cast<std::size_t>(begin),
-                                   static_cast<std::size_t>(end - begin)));
+  for (const auto& [begin, end] :
+       {std::pair{70000, 100000}, std::pair{0, 3}, std::pair{3, 70000}}) {
+    combined +=
+        sum_of(all.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)));
   }
   EXPECT_EQ(combined, whole);
   // A double sum in this order differs from one in another: what ExactSum is for.

@@ -110,7 +110,8 @@ TEST(FullReconstruction, PartsSumToTheWhole) {
   const FullReconstructionWeights w = weights_of(a);
   Matrix whole_dz;
   const double whole =
-      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, whole_dz).value();
+      full_reconstruction_loss(z, row_range(0, kNodes), positives_of(a, 0, kNodes), w, whole_dz)
+          .value();
   Matrix head_dz;
   Matrix tail_dz;
   const double head =

@@ -64,11 +64,13 @@ TEST(LinkLoss, BatchedTermsMatchTheFormulaOverAWideRangeOfLogits) {
       all[static_cast<std::size_t>(i)] = i;
       Matrix dz = Matrix::Zero(kPairs + 1, 1);
       one_by_one += pair_logistic_loss(z, std::vector<std::int64_t>(1, i),
-                                       std::vector<std::int64_t>(1, kPairs), label, 1.0, dz).value();
+                                       std::vector<std::int64_t>(1, kPairs), label, 1.0, dz)
+                        .value();
     }
     const std::vector<std::int64_t> last(kPairs, kPairs);
     Matrix dz = Matrix::Zero(kPairs + 1, 1);
-    EXPECT_NEAR(pair_logistic_loss(z, all, last, label, 1.0, dz).value(), one_by_one, 1e-9 * one_by_one);
+    EXPECT_NEAR(pair_logistic_loss(z, all, last, label, 1.0, dz).value(), one_by_one,
+                1e-9 * one_by_one);
   }
 }
 
@@ -155,7 +157,8 @@ TEST(LinkLoss, GaussianKlMatchesTheReferenceFormula) {
   Matrix dmu = Matrix::Zero(30, 4);
   Matrix dlogstd = Matrix::Zero(30, 4);
   // σ² comes from a vectorised exp in float (each term then in double): float accuracy.
-  EXPECT_NEAR(gaussian_kl(mu, logstd, 1.0, dmu, dlogstd).value(), expected, 1e-7 * std::abs(expected));
+  EXPECT_NEAR(gaussian_kl(mu, logstd, 1.0, dmu, dlogstd).value(), expected,
+              1e-7 * std::abs(expected));
   EXPECT_TRUE(dmu.isApprox(mu));
   EXPECT_TRUE(dlogstd.isApprox(Matrix((2 * logstd.array()).exp() - 1)));
 }
