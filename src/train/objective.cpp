@@ -112,45 +112,11 @@ ExactSum SampledObjective::evaluate(const Matrix& z, std::int64_t epoch, Matrix&
 
   phase_clock().enter(Phase::kLoss);
   ExactSum loss;
-  if (summation_ == Summation::kExact) {
-    exact_gradients(z, fetched_slots_, dz, loss);
-  } else {
-    float_gradients(fetched_slots_, n_owned, dz, loss);
+  if (summation_ == Summation::kFloat) {
+    score_pairs(n_owned, loss, dtable_);
+    dz += dtable_.topRows(n_owned);
+    return loss;
   }
-  return loss;
-}
-
-void SampledObjective::float_gradients(std::span<const std::int64_t> slots, Eigen::Index n_owned,
-                                       Matrix& dz, ExactSum& loss) {
-  const std::size_t n_pos = positives_.size();
-  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
-  const Eigen::Index latent = table_.cols();
-  const Eigen::Index rows_used = n_owned + fetch_.n_remote();
-  const double positives_total = static_cast<double>(meta_.num_train_edges);
-  const double negatives_total = positives_total * static_cast<double>(negatives_);
-  dtable_.topRows(rows_used).setZero();
-  loss += pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
-                             1.0 / positives_total, dtable_);
-  loss += pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg),
-                             0.0f, 1.0 / negatives_total, dtable_);
-  phase_clock().enter(Phase::kRowFetch);
-  Stopwatch comm;
-  fetch_.return_gradients(dtable_.data() + n_owned * latent, static_cast<int>(latent),
-                          dtable_.data());
-  comm_seconds_ += comm.seconds();
-  phase_clock().enter(Phase::kLoss);
-  dz += dtable_.topRows(n_owned);
-}
-
-void SampledObjective::exact_gradients(const Matrix& z, std::span<const std::int64_t> slots,
-                                       Matrix& dz, ExactSum& loss) {
-  const std::size_t n_pos = positives_.size();
-  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
-  const Eigen::Index latent = z.cols();
-  const Eigen::Index n_owned = z.rows();
-  const Eigen::Index rows_used = n_owned + fetch_.n_remote();
-  const double positives_total = static_cast<double>(meta_.num_train_edges);
-  const double negatives_total = positives_total * static_cast<double>(negatives_);
   // An update is coefficient · z with |coefficient| at most the larger weight (1/E: |σ - y| <= 1)
   // and |z| at most the largest entry of any rank's rows; a row takes at most two updates per
   // pair of the epoch.
@@ -158,20 +124,34 @@ void SampledObjective::exact_gradients(const Matrix& z, std::span<const std::int
   double largest_z = max_magnitude({z.data(), static_cast<std::size_t>(z.size())});
   world_.allreduce_max(std::span<double>(&largest_z, 1));
   phase_clock().enter(Phase::kLoss);
-  const FixedPointScale scale(largest_z / positives_total,
-                              2.0 * (positives_total + negatives_total));
-  dtable_units_.topRows(rows_used).setZero();
+  const double positives_total = static_cast<double>(meta_.num_train_edges);
+  const double pairs = positives_total * (1.0 + static_cast<double>(negatives_));
+  const FixedPointScale scale(largest_z / positives_total, 2.0 * pairs);
+  score_pairs(n_owned, loss, dtable_units_, scale);
+  dz += (dtable_units_.topRows(n_owned).cast<double>() * scale.quantum()).cast<float>();
+  return loss;
+}
+
+template <class Table, class... Scale>
+void SampledObjective::score_pairs(Eigen::Index n_owned, ExactSum& loss, Table& dtable,
+                                   const Scale&... scale) {
+  const std::size_t n_pos = positives_.size();
+  const std::size_t n_neg = n_pos * static_cast<std::size_t>(negatives_);
+  const Eigen::Index latent = table_.cols();
+  const double positives_total = static_cast<double>(meta_.num_train_edges);
+  const double negatives_total = positives_total * static_cast<double>(negatives_);
+  const std::span<const std::int64_t> slots(fetched_slots_);
+  dtable.topRows(n_owned + fetch_.n_remote()).setZero();
   loss += pair_logistic_loss(table_, positive_first_, slots.first(n_pos), 1.0f,
-                             1.0 / positives_total, scale, dtable_units_);
+                             1.0 / positives_total, scale..., dtable);
   loss += pair_logistic_loss(table_, slots.subspan(n_pos, n_neg), slots.subspan(n_pos + n_neg),
-                             0.0f, 1.0 / negatives_total, scale, dtable_units_);
+                             0.0f, 1.0 / negatives_total, scale..., dtable);
   phase_clock().enter(Phase::kRowFetch);
   Stopwatch comm;
-  fetch_.return_gradients(dtable_units_.data() + n_owned * latent, static_cast<int>(latent),
-                          dtable_units_.data());
+  fetch_.return_gradients(dtable.data() + n_owned * latent, static_cast<int>(latent),
+                          dtable.data());
   comm_seconds_ += comm.seconds();
   phase_clock().enter(Phase::kLoss);
-  dz += (dtable_units_.topRows(n_owned).cast<double>() * scale.quantum()).cast<float>();
 }
 
 FullObjective::FullObjective(const DatasetMeta& meta, const PartData& part,

@@ -44,11 +44,11 @@ class SampledObjective final : public ReconstructionObjective {
   std::int64_t bytes_sent() const override { return fetch_.bytes_sent(); }
 
  private:
-  // The row table's gradients (in float, or in units of this epoch's scale) into dz.
-  void float_gradients(std::span<const std::int64_t> slots, Eigen::Index n_owned, Matrix& dz,
-                       ExactSum& loss);
-  void exact_gradients(const Matrix& z, std::span<const std::int64_t> slots, Matrix& dz,
-                       ExactSum& loss);
+  // The epoch's pairs scored over table_: their loss added to `loss`, their gradient rows into
+  // dtable (float rows, or units of the one FixedPointScale given) and the fetched rows'
+  // gradients returned to their owners, so that dtable's owned rows hold this rank's gradient.
+  template <class Table, class... Scale>
+  void score_pairs(Eigen::Index n_owned, ExactSum& loss, Table& dtable, const Scale&... scale);
 
   const DatasetMeta& meta_;
   RowFetch& fetch_;

@@ -17,10 +17,7 @@ class SameBitsOnAnyRankCount(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = TempDir()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+        cls.addClassCleanup(cls.tmp.cleanup)
 
     def dataset(self, name, parts, *args):
         """The dataset `name` partitioned into `parts` parts (once per test class)."""
