@@ -4,7 +4,7 @@
 a Markdown table, plus Cora's median epoch time for 1 and 2 ranks and peak memory per rank.
 
 Usage: bench/accuracy.py [--seeds 10] [--first-seed 0] [--ranks 2] [--only cora,citeseer]
-                         [--decoders sampled,full] [--reference] [--train-args "--exact-sums"]
+                         [--decoders sampled,full] [--reference] [--train-args=--exact-sums]
 Datasets come from ../shared/datasets (cora, citeseer, pubmed).
 
 --reference also runs the PyTorch reference (../shared/reference/torch_gae.py, same model, with
