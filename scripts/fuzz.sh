@@ -40,11 +40,14 @@ for harness in "${HARNESSES[@]}"; do
   runs=$(grep -oE 'exec/s:? [0-9]+' "$log" | tail -1 || true)
   inputs=$(find "$work" -type f | wc -l)
   # Fork mode reports one line per failure; each saved input is run again for its whole report.
+  # The rerun stops at the first allocation of 1 GiB or more (a damaged length field of a file of
+  # a few KiB), so that the report carries the stack that made it: past the RSS limit without
+  # one, an out-of-memory report has no frame to tell HDF5's own allocations from ours.
   : >"$log.reruns"
   for artifact in "$artifacts/$harness"-*; do
     [ -e "$artifact" ] || continue
-    ("$FUZZ_DIR/fuzz_$harness" -timeout=10 -rss_limit_mb=2048 "$artifact" >>"$log.reruns" 2>&1) \
-      2>/dev/null || true
+    ("$FUZZ_DIR/fuzz_$harness" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 "$artifact" \
+      >>"$log.reruns" 2>&1) 2>/dev/null || true
   done
   if /usr/bin/python3 "$DISTGAE_ROOT/tests/fuzz/triage.py" "$log.reruns" >"$log.triage"; then
     echo "fuzz: $harness: no finding in $(($(date +%s) - start)) s ($inputs new inputs kept," \
