@@ -42,34 +42,20 @@ using FixedRow = Eigen::Matrix<float, 1, Width>;
 template <int Rows, int Cols>
 using FixedMatrix = Eigen::Matrix<float, Rows, Cols, Eigen::RowMajor>;
 
-// Calls f.template operator()<Inner, Outer>() when both widths are 16, 32 or 64; false otherwise.
+// Calls f.template operator()<Inner, Outer>() when both widths are fixed ones (with_row_width's
+// 16, 32 or 64); false otherwise.
 template <class F>
 bool with_fixed_widths(Eigen::Index inner, Eigen::Index outer, F&& f) {
-  const auto with_outer = [&]<int Inner>() {
-    switch (outer) {
-      case 16:
-        f.template operator()<Inner, 16>();
-        return true;
-      case 32:
-        f.template operator()<Inner, 32>();
-        return true;
-      case 64:
-        f.template operator()<Inner, 64>();
-        return true;
-      default:
+  return with_row_width(inner, [&]<int Inner>() {
+    return with_row_width(outer, [&]<int Outer>() {
+      if constexpr (Inner == Eigen::Dynamic || Outer == Eigen::Dynamic) {
         return false;
-    }
-  };
-  switch (inner) {
-    case 16:
-      return with_outer.template operator()<16>();
-    case 32:
-      return with_outer.template operator()<32>();
-    case 64:
-      return with_outer.template operator()<64>();
-    default:
-      return false;
-  }
+      } else {
+        f.template operator()<Inner, Outer>();
+        return true;
+      }
+    });
+  });
 }
 
 // out rows [begin, end) = a rows · b, b [Inner, Outer] row-major. Each output row is summed over

@@ -275,21 +275,6 @@ ExactSum pair_loss_kernel(const Matrix& z, std::span<const std::int64_t> first,
   return total;
 }
 
-// Calls f.template operator()<Width>() with z's width as a constant where it is 16, 32 or 64.
-template <class F>
-ExactSum with_row_width(Eigen::Index width, F&& f) {
-  switch (width) {
-    case 16:
-      return f.template operator()<16>();
-    case 32:
-      return f.template operator()<32>();
-    case 64:
-      return f.template operator()<64>();
-    default:
-      return f.template operator()<Eigen::Dynamic>();
-  }
-}
-
 }  // namespace
 
 ExactSum pair_logistic_loss(const Matrix& z, std::span<const std::int64_t> first,

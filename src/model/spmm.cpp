@@ -254,25 +254,12 @@ void spmm_exact(const Csr<LocalId, float>& a, const Matrix& x, std::int64_t* out
   const Eigen::Index width = x.cols();
   const std::int64_t rows = a.n_rows();
   const bool parallel = worth_parallel(a, width, 0, rows);
-  const auto run = [&]<int Width>() {
+  with_row_width(width, [&]<int Width>() {
 #pragma omp parallel for schedule(dynamic, 16) if (parallel)
     for (std::int64_t r = 0; r < rows; ++r) {
       exact_row<Width>(a, x.data(), width, r, out + r * width);
     }
-  };
-  switch (width) {
-    case 16:
-      run.template operator()<16>();
-      break;
-    case 32:
-      run.template operator()<32>();
-      break;
-    case 64:
-      run.template operator()<64>();
-      break;
-    default:
-      run.template operator()<Eigen::Dynamic>();
-  }
+  });
 }
 
 }  // namespace distgae
