@@ -3,7 +3,7 @@
 // nearest, ties to even) and the multiples add exactly, modulo 2^128, in a 128-bit integer:
 // integer addition is associative, so any grouping of the same terms gives the same sum. The
 // losses (means over pairs and nodes) are summed this way, so the loss reported for an epoch is
-// the same bits for any number of ranks (docs/design.md, "The same bits on any P").
+// the same bits for any number of ranks (DESIGN.md, "Determinism").
 //
 // Range: terms under 2^40 in magnitude, sums under 2^63 (a mean of terms under 2^40 is; a sum
 // past that range is a diverged run). A term that is not finite or not under 2^40 makes the sum

@@ -1,5 +1,5 @@
 // Sums with the same bits whatever order their terms come in and however they are split between
-// threads and ranks (train --exact-sums; docs/design.md, "The same bits on any P"). Floating-point
+// threads and ranks (train --exact-sums; DESIGN.md, "Determinism"). Floating-point
 // addition is not associative, so a float or double sum over a partition-dependent set of rows
 // gives different bits for different numbers of ranks; integer sums do not. Two ways to integers,
 // both on power-of-two grids that every rank takes from bounds agreed through an allreduce:
