@@ -25,40 +25,9 @@ namespace distgae {
 // scales (the same bits for any number of ranks, at a cost).
 enum class Summation { kFloat, kExact };
 
-// The largest magnitude among values; infinity if one is not a number, so that a scale from it
-// comes out NaN (below) instead of the NaN being lost in a max.
-inline double max_magnitude(std::span<const float> values) {
-  float largest = 0.0f;
-  bool not_a_number = false;
-  for (const float v : values) {
-    const float magnitude = std::abs(v);
-    largest = magnitude > largest ? magnitude : largest;
-    not_a_number |= magnitude != magnitude;
-  }
-  return not_a_number ? std::numeric_limits<double>::infinity() : static_cast<double>(largest);
-}
-
-// Exact products of two matrices on integer grids (the weights' gradient with --exact-sums):
-// column j of an operand is held as integers m = round(x · 2^e_j), |m| <= 2^bits, with e_j from
-// a bound on the column that every rank agrees on. A product of two such integers is exact in
-// double, and so is a sum of kExactChunk of them when the two operands' bits add up to at most
-// kExactProductBits; each chunk's sum then goes into int64, which must hold the sum over every
-// term of the graph: bits + log2(terms) <= 62.
-inline constexpr int kExactChunkBits = 8;
-inline constexpr std::int64_t kExactChunk = std::int64_t{1} << kExactChunkBits;
-inline constexpr int kExactProductBits = 53 - kExactChunkBits;
-
-// The most bits of one operand: it is held as a float, exact up to 2^24.
-inline constexpr int kMaxOperandBits = 24;
-
-// The bits the two operands of a product may share when `max_terms` products add into one sum.
-inline int exact_product_bits(double max_terms) {
-  const int term_bits = std::max(0, std::ilogb(std::max(max_terms, 1.0)) + 1);
-  return std::max(2, std::min(kExactProductBits, 62 - term_bits));
-}
-
 // out[j] = the largest magnitude in column j of a row-major [rows, out.size()] block; infinity
-// where the column holds a NaN.
+// where the column holds a NaN, so that a scale from it comes out NaN (below) instead of the NaN
+// being lost in a max.
 inline void column_max_magnitudes(const float* data, std::int64_t rows, std::span<double> out) {
   const std::size_t cols = out.size();
   std::vector<float> largest(cols, 0.0f);
@@ -79,6 +48,33 @@ inline void column_max_magnitudes(const float* data, std::int64_t rows, std::spa
   for (std::size_t j = 0; j < cols; ++j) {
     out[j] = std::isnan(seen[j]) ? std::numeric_limits<double>::infinity() : largest[j];
   }
+}
+
+// The largest magnitude among values (a block of one column); infinity if one is not a number.
+inline double max_magnitude(std::span<const float> values) {
+  double largest = 0.0;
+  column_max_magnitudes(values.data(), static_cast<std::int64_t>(values.size()),
+                        std::span<double>(&largest, 1));
+  return largest;
+}
+
+// Exact products of two matrices on integer grids (the weights' gradient with --exact-sums):
+// column j of an operand is held as integers m = round(x · 2^e_j), |m| <= 2^bits, with e_j from
+// a bound on the column that every rank agrees on. A product of two such integers is exact in
+// double, and so is a sum of kExactChunk of them when the two operands' bits add up to at most
+// kExactProductBits; each chunk's sum then goes into int64, which must hold the sum over every
+// term of the graph: bits + log2(terms) <= 62.
+inline constexpr int kExactChunkBits = 8;
+inline constexpr std::int64_t kExactChunk = std::int64_t{1} << kExactChunkBits;
+inline constexpr int kExactProductBits = 53 - kExactChunkBits;
+
+// The most bits of one operand: it is held as a float, exact up to 2^24.
+inline constexpr int kMaxOperandBits = 24;
+
+// The bits the two operands of a product may share when `max_terms` products add into one sum.
+inline int exact_product_bits(double max_terms) {
+  const int term_bits = std::max(0, std::ilogb(std::max(max_terms, 1.0)) + 1);
+  return std::max(2, std::min(kExactProductBits, 62 - term_bits));
 }
 
 // The exponent e with |x| · 2^e < 2^bits for every |x| <= bound (0 for a zero or not finite

@@ -1,9 +1,7 @@
 #include "model/encoder.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
